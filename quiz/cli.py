@@ -1,0 +1,82 @@
+"""The `quiz` command: opens the TUI, or runs a headless subcommand.
+
+Each area owns its subcommands in ``quiz/commands/<area>.py`` with a ``register(sub)``
+function; this file only dispatches. Command modules import their heavy dependencies
+inside the handler so `quiz --help` and the TUI start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from quiz.deck.errors import QuizError
+
+# Modules that add subcommands, in the order they appear in --help.
+COMMAND_MODULES = ("deck", "grade", "study", "lab", "app")
+
+# Words that open the TUI straight into a mode (handled by quiz.commands.app).
+TUI_MODES = ("study", "interview", "labs")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quiz",
+        description="quizlab: ML-deployment interview practice in the terminal. "
+        "With no subcommand, opens the app on the shipped deck (or on PATH).",
+    )
+    parser.add_argument("--data-dir", help="where progress is kept (default: QUIZ_HOME or the "
+                        "user data dir)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            mod = importlib.import_module(f"quiz.commands.{name}")
+        except ModuleNotFoundError as e:
+            if e.name == f"quiz.commands.{name}":
+                continue  # that area has not landed yet
+            raise
+        mod.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    known = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()
+    # `quiz PATH` opens the app on another deck: rewrite it to the `open` subcommand.
+    first = next((i for i, a in enumerate(argv) if not a.startswith("-")), None)
+    if first is None or argv[first] not in known:
+        if "-h" not in argv and "--help" not in argv:
+            argv = _insert_open(argv, first)
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(func(args) or 0)
+    except QuizError as e:
+        print(f"quiz: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("quiz: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _insert_open(argv: list[str], first: int | None) -> list[str]:
+    # Global options (--data-dir X) stay in front of the subcommand name.
+    out, i = [], 0
+    while i < len(argv) and argv[i].startswith("-") and i != first:
+        out.append(argv[i])
+        if argv[i] == "--data-dir" and i + 1 < len(argv):
+            out.append(argv[i + 1])
+            i += 1
+        i += 1
+    return out + ["open"] + argv[i:]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

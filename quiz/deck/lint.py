@@ -1,0 +1,38 @@
+"""Checks beyond the schema: that claims point at labs and findings that exist."""
+
+from __future__ import annotations
+
+from quiz.deck.errors import Problem
+from quiz.deck.model import Deck
+
+
+def lint_deck(deck: Deck, lab_catalogue: dict[str, list[str]] | None = None) -> list[Problem]:
+    """Cross-reference problems (the loader already enforced the schema).
+
+    ``lab_catalogue`` maps lab id -> finding ids; by default it is read from the `labs`
+    package, which declares its labs without importing torch.
+    """
+    if lab_catalogue is None:
+        lab_catalogue = _lab_catalogue()
+    problems: list[Problem] = []
+    for c in deck.cards:
+        for i, cl in enumerate(c.claims):
+            if cl.lab is None or lab_catalogue is None:
+                continue
+            where = f"{c.id}.claims[{i}]"
+            if cl.lab not in lab_catalogue:
+                problems.append(Problem(c.source, c.line, where + ".lab",
+                                        f"no lab {cl.lab!r} (labs: {', '.join(sorted(lab_catalogue))})"))
+            elif cl.finding and cl.finding not in lab_catalogue[cl.lab]:
+                problems.append(Problem(c.source, c.line, where + ".finding",
+                                        f"lab {cl.lab!r} has no finding {cl.finding!r} "
+                                        f"(it has: {', '.join(lab_catalogue[cl.lab])})"))
+    return problems
+
+
+def _lab_catalogue() -> dict[str, list[str]] | None:
+    try:
+        from labs import registry
+    except ImportError:
+        return None
+    return {lab_id: lab.finding_ids() for lab_id, lab in registry().items()}

@@ -1,0 +1,138 @@
+"""The card model: plain frozen dataclasses, the shape every other layer relies on.
+
+Text fields that exist in several languages are ``dict[str, str]`` keyed by language code
+("zh", "en"); phrasings are ``dict[str, tuple[str, ...]]``. ``to_dict`` gives back exactly
+the YAML form, so ``quiz cards --json`` and a round trip through YAML agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LANGS = ("zh", "en")
+VERDICTS = ("true", "false", "partly", "outdated")
+
+Text = dict[str, str]
+Phrasings = dict[str, tuple[str, ...]]
+
+
+def pick(text: Text, lang: str | None) -> str:
+    """The text in ``lang``, falling back to the other language rather than nothing."""
+    if lang and text.get(lang):
+        return text[lang]
+    for code in (*LANGS, *text.keys()):
+        if text.get(code):
+            return text[code]
+    return ""
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    id: str
+    weight: float
+    phrasings: Phrasings
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "weight": self.weight, **{k: list(v) for k, v in self.phrasings.items()}}
+
+
+@dataclass(frozen=True)
+class Misconception:
+    id: str
+    phrasings: Phrasings
+    feedback: Text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            **{k: list(v) for k, v in self.phrasings.items()},
+            "feedback": dict(self.feedback),
+        }
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Something the seed said, checked: its verdict, the correction and what settles it."""
+
+    id: str
+    seed: int | None
+    statement: str
+    verdict: str
+    correction: Text
+    sources: tuple[str, ...]
+    lab: str | None = None
+    # Which finding of the lab settles this claim (a finding id in the lab's catalogue).
+    finding: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "seed": self.seed,
+            "statement": self.statement,
+            "verdict": self.verdict,
+            "correction": dict(self.correction),
+            "sources": list(self.sources),
+        }
+        if self.lab is not None:
+            out["lab"] = self.lab
+        if self.finding is not None:
+            out["finding"] = self.finding
+        return out
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    seed: tuple[int, ...]
+    question: Text
+    answer: Text
+    key_points: tuple[KeyPoint, ...] = ()
+    misconceptions: tuple[Misconception, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    tags: tuple[str, ...] = ()
+    difficulty: int = 2
+    # Where the card was read from, for messages; not part of the YAML model.
+    source: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "seed": list(self.seed),
+            "question": dict(self.question),
+            "answer": dict(self.answer),
+            "key_points": [k.to_dict() for k in self.key_points],
+            "misconceptions": [m.to_dict() for m in self.misconceptions],
+            "claims": [c.to_dict() for c in self.claims],
+            "tags": list(self.tags),
+            "difficulty": self.difficulty,
+        }
+
+
+@dataclass(frozen=True)
+class Deck:
+    title: Text
+    languages: tuple[str, ...]
+    cards: tuple[Card, ...]
+    path: str = ""
+
+    def card(self, card_id: str) -> Card:
+        """The card with this id; KeyError names close ids so a typo is easy to fix."""
+        for c in self.cards:
+            if c.id == card_id:
+                return c
+        raise KeyError(card_id)
+
+    def ids(self) -> list[str]:
+        return [c.id for c in self.cards]
+
+    def claims_for_lab(self, lab_id: str) -> list[tuple[Card, Claim]]:
+        return [(c, cl) for c in self.cards for cl in c.claims if cl.lab == lab_id]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": dict(self.title),
+            "languages": list(self.languages),
+            "cards": [c.to_dict() for c in self.cards],
+        }
