@@ -1,0 +1,456 @@
+"""The SQLite store: one ``quiz.db`` per data folder, WAL mode, every write committed at once.
+
+Only the standard library's sqlite3. Each write runs in its own ``BEGIN IMMEDIATE``
+transaction, so an answer is on disk when the call returns and a crash loses nothing already
+given; WAL plus a busy timeout lets two quiz processes share one file safely.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from quiz.deck.errors import QuizError
+from quiz.store.records import (
+    Attempt,
+    InterviewAnswer,
+    InterviewRecord,
+    LabRun,
+    ReviewLogEntry,
+    ReviewState,
+    dumps,
+    loads,
+    parse_ts,
+    ts,
+)
+from quiz.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+DB_NAME = "quiz.db"
+MODES = ("study", "interview", "practice")
+LAB_STATUSES = ("ok", "failed", "unavailable")
+RESET_HINT = "pass --reset-db to move it aside (it is renamed, never deleted) and start afresh"
+
+
+class StoreError(QuizError):
+    """The database cannot be used: corrupt, foreign, too new, or not writable."""
+
+
+class UnusableDatabase(StoreError):
+    """The file exists but is not a quizlab database we can read; ``--reset-db`` can help."""
+
+
+class Store:
+    """Progress on disk. Open with :meth:`open` (or :func:`open_store`); close when done.
+
+    Safe to share between threads (a lock serialises calls), so a TUI worker can record a
+    lab run while the main thread records answers.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self._conn = conn
+        self.path = path
+        self._lock = threading.RLock()
+        # Set by open() when --reset-db moved a bad file aside, so the CLI can say where.
+        self.moved_aside: Path | None = None
+
+    # -- opening --------------------------------------------------------------------------
+    @classmethod
+    def open(cls, directory: str | os.PathLike, *, reset: bool = False,
+             timeout_s: float = 30.0) -> Store:
+        """Open (creating if needed) ``directory/quiz.db`` and bring its schema up to date.
+
+        With ``reset=True`` an unusable file is renamed ``quiz.db.corrupt-<timestamp>`` and a
+        fresh database is created; a healthy file is left as it is.
+        """
+        directory = Path(directory)
+        path = directory / DB_NAME
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"{directory}: cannot create the data folder ({e.strerror or e}); "
+                             "choose another with --data-dir or QUIZ_HOME") from e
+        if not os.access(directory, os.W_OK):
+            raise StoreError(f"{directory}: the data folder is read-only; choose a writable one "
+                             "with --data-dir or QUIZ_HOME")
+        try:
+            return cls._connect(path, timeout_s)
+        except UnusableDatabase:
+            if not reset:
+                raise
+        moved = move_aside(path)
+        store = cls._connect(path, timeout_s)
+        store.moved_aside = moved
+        return store
+
+    @classmethod
+    def _connect(cls, path: Path, timeout_s: float) -> Store:
+        try:
+            conn = sqlite3.connect(path, timeout=timeout_s, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as e:
+            raise StoreError(f"{path}: cannot open the database ({e})") from e
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
+            try:
+                tables = {r[0] for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            except sqlite3.DatabaseError as e:
+                raise UnusableDatabase(f"{path}: not a quizlab database (not SQLite: {e}); "
+                                       f"nothing was changed; {RESET_HINT}") from e
+            _check_tables(path, conn, tables)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            store = cls(conn, path)
+            store._migrate()
+            return store
+        except sqlite3.OperationalError as e:
+            conn.close()
+            raise _os_error(path, e) from e
+        except BaseException:
+            conn.close()
+            raise
+
+    def _migrate(self) -> None:
+        with self._write() as c:
+            # Re-read inside the write lock: another process may have migrated meanwhile.
+            tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            current = _version(c) if "schema_version" in tables else 0
+            if current > SCHEMA_VERSION:
+                raise UnusableDatabase(f"{self.path}: made by a newer quizlab (schema "
+                                       f"{current}, this one knows {SCHEMA_VERSION}); upgrade "
+                                       f"quizlab, or {RESET_HINT}")
+            for step in MIGRATIONS[current:]:
+                for sql in step:
+                    c.execute(sql)
+            if current < SCHEMA_VERSION:
+                c.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return _version(self._conn)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def integrity_check(self) -> str:
+        """``PRAGMA integrity_check``: "ok" for a sound file."""
+        with self._lock:
+            return "\n".join(r[0] for r in self._conn.execute("PRAGMA integrity_check"))
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as e:
+                raise _os_error(self.path, e) from e
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.OperationalError as e:
+                raise _os_error(self.path, e) from e
+
+    def _rows(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            cur = self._conn.execute(sql, params)
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    # -- attempts -------------------------------------------------------------------------
+    def add_attempt(self, *, card_id: str, mode: str, answer: str, started: datetime,
+                    ended: datetime, grade: dict[str, Any] | None = None,
+                    score: float | None = None, verdict: str | None = None,
+                    suggested_rating: int | None = None, rating: int | None = None,
+                    deck: str = "", seconds: float | None = None) -> int:
+        """Record one answer (committed before returning); return its id."""
+        if mode not in MODES:
+            raise ValueError(f"mode {mode!r} is not one of {MODES}")
+        with self._write() as c:
+            return _insert_attempt(c, card_id=card_id, deck=deck, mode=mode, answer=answer,
+                                   grade=grade, score=score, verdict=verdict,
+                                   suggested_rating=suggested_rating, rating=rating,
+                                   started=started, ended=ended, seconds=seconds)
+
+    def set_rating(self, attempt_id: int, rating: int) -> None:
+        """Store the user's rating (or override) of an attempt."""
+        with self._write() as c:
+            c.execute("UPDATE attempts SET rating = ? WHERE id = ?", (int(rating), attempt_id))
+
+    def attempts(self, *, card_id: str | None = None, mode: str | None = None,
+                 since: datetime | None = None) -> list[Attempt]:
+        """Attempts, oldest first, optionally for one card, one mode, or since a time."""
+        where, params = [], []
+        if card_id is not None:
+            where.append("card_id = ?")
+            params.append(card_id)
+        if mode is not None:
+            where.append("mode = ?")
+            params.append(mode)
+        if since is not None:
+            where.append("ended >= ?")
+            params.append(ts(since))
+        sql = "SELECT * FROM attempts" + (" WHERE " + " AND ".join(where) if where else "")
+        return [_attempt(r) for r in self._rows(sql + " ORDER BY ended, id", tuple(params))]
+
+    def count_attempts(self) -> int:
+        return self._rows("SELECT COUNT(*) AS n FROM attempts")[0]["n"]
+
+    # -- review state ---------------------------------------------------------------------
+    def review_state(self, card_id: str) -> ReviewState | None:
+        rows = self._rows("SELECT * FROM review_state WHERE card_id = ?", (card_id,))
+        return _review_state(rows[0]) if rows else None
+
+    def review_states(self) -> dict[str, ReviewState]:
+        """Every card that has been reviewed at least once, by card id."""
+        return {r["card_id"]: _review_state(r)
+                for r in self._rows("SELECT * FROM review_state ORDER BY due, card_id")}
+
+    def record_review(self, *, card_id: str, fsrs_id: int, fsrs_json: str, due: datetime,
+                      rating: int, reviewed_at: datetime, log_json: str,
+                      duration_ms: int | None = None, attempt_id: int | None = None,
+                      deck: str = "") -> None:
+        """Apply one review in one transaction: new card state, a log entry, the rating."""
+        with self._write() as c:
+            c.execute(
+                """INSERT INTO review_state (card_id, fsrs_id, deck, fsrs_json, due, reps, updated)
+                   VALUES (?, ?, ?, ?, ?, 1, ?)
+                   ON CONFLICT (card_id) DO UPDATE SET fsrs_id = excluded.fsrs_id,
+                     deck = excluded.deck, fsrs_json = excluded.fsrs_json, due = excluded.due,
+                     reps = reps + 1, updated = excluded.updated""",
+                (card_id, fsrs_id, deck, fsrs_json, ts(due), ts(reviewed_at)))
+            c.execute(
+                """INSERT INTO review_log (card_id, rating, reviewed_at, duration_ms, attempt_id,
+                   log_json) VALUES (?, ?, ?, ?, ?, ?)""",
+                (card_id, int(rating), ts(reviewed_at), duration_ms, attempt_id, log_json))
+            if attempt_id is not None:
+                c.execute("UPDATE attempts SET rating = ? WHERE id = ?", (int(rating), attempt_id))
+
+    def review_log(self, *, since: datetime | None = None,
+                   until: datetime | None = None) -> list[ReviewLogEntry]:
+        """Review log entries in [since, until), oldest first."""
+        where, params = [], []
+        if since is not None:
+            where.append("reviewed_at >= ?")
+            params.append(ts(since))
+        if until is not None:
+            where.append("reviewed_at < ?")
+            params.append(ts(until))
+        sql = "SELECT * FROM review_log" + (" WHERE " + " AND ".join(where) if where else "")
+        return [_log_entry(r) for r in self._rows(sql + " ORDER BY reviewed_at, id",
+                                                  tuple(params))]
+
+    def first_reviews_between(self, since: datetime, until: datetime) -> int:
+        """How many cards had their first ever review in [since, until) (new cards seen)."""
+        rows = self._rows(
+            """SELECT COUNT(*) AS n FROM (SELECT card_id, MIN(reviewed_at) AS first
+               FROM review_log GROUP BY card_id) WHERE first >= ? AND first < ?""",
+            (ts(since), ts(until)))
+        return rows[0]["n"]
+
+    def card_ids_with_history(self) -> set[str]:
+        """Every card id that has an attempt, a review or an interview answer."""
+        rows = self._rows("""SELECT card_id FROM attempts UNION SELECT card_id FROM review_state
+                             UNION SELECT card_id FROM interview_answers""")
+        return {r["card_id"] for r in rows}
+
+    # -- interviews -----------------------------------------------------------------------
+    def start_interview(self, config: dict[str, Any], started: datetime) -> int:
+        """Create an unfinished interview; return its id."""
+        with self._write() as c:
+            cur = c.execute("INSERT INTO interviews (config_json, started) VALUES (?, ?)",
+                            (dumps(config), ts(started)))
+            return int(cur.lastrowid)
+
+    def add_interview_answer(self, interview_id: int, *, position: int, card_id: str,
+                             answer: str, answered: bool, timed_out: bool, score: float,
+                             verdict: str, grade: dict[str, Any] | None, started: datetime,
+                             ended: datetime, seconds: float, deck: str = "") -> int:
+        """Record one question's outcome (and an attempt when something was answered)."""
+        with self._write() as c:
+            attempt_id = None
+            if answered:
+                attempt_id = _insert_attempt(c, card_id=card_id, deck=deck, mode="interview",
+                                             answer=answer, grade=grade, score=score,
+                                             verdict=verdict, suggested_rating=None, rating=None,
+                                             started=started, ended=ended, seconds=seconds)
+            cur = c.execute(
+                """INSERT INTO interview_answers (interview_id, position, card_id, answer,
+                   answered, timed_out, score, verdict, grade_json, seconds, started, ended,
+                   attempt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (interview_id, position, card_id, answer, int(answered), int(timed_out),
+                 float(score), verdict, dumps(grade) if grade is not None else None,
+                 float(seconds), ts(started), ts(ended), attempt_id))
+            return int(cur.lastrowid)
+
+    def finish_interview(self, interview_id: int, ended: datetime,
+                         totals: dict[str, Any]) -> None:
+        with self._write() as c:
+            c.execute("UPDATE interviews SET ended = ?, finished = 1, totals_json = ? "
+                      "WHERE id = ?", (ts(ended), dumps(totals), interview_id))
+
+    def interviews(self) -> list[InterviewRecord]:
+        """All interviews, oldest first (unfinished ones included)."""
+        return [_interview(r) for r in self._rows("SELECT * FROM interviews ORDER BY started, id")]
+
+    def interview(self, interview_id: int) -> InterviewRecord | None:
+        rows = self._rows("SELECT * FROM interviews WHERE id = ?", (interview_id,))
+        return _interview(rows[0]) if rows else None
+
+    def interview_answers(self, interview_id: int) -> list[InterviewAnswer]:
+        rows = self._rows("SELECT * FROM interview_answers WHERE interview_id = ? "
+                          "ORDER BY position", (interview_id,))
+        return [_interview_answer(r) for r in rows]
+
+    # -- lab runs -------------------------------------------------------------------------
+    def record_lab_run(self, lab_id: str, *, started: datetime | float, duration_s: float,
+                       quick: bool, status: str, result: dict[str, Any]) -> int:
+        """Keep one lab run (``started`` an aware datetime or epoch seconds); return its id."""
+        if status not in LAB_STATUSES:
+            raise ValueError(f"status {status!r} is not one of {LAB_STATUSES}")
+        with self._write() as c:
+            cur = c.execute(
+                """INSERT INTO lab_runs (lab_id, started, duration_s, quick, status, result_json)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                (lab_id, ts(started), float(duration_s), int(bool(quick)), status, dumps(result)))
+            return int(cur.lastrowid)
+
+    def last_lab_run(self, lab_id: str) -> LabRun | None:
+        """The most recent run of a lab, or None if it never ran."""
+        rows = self._rows("SELECT * FROM lab_runs WHERE lab_id = ? ORDER BY started DESC, id DESC "
+                          "LIMIT 1", (lab_id,))
+        return _lab_run(rows[0]) if rows else None
+
+    def lab_runs(self, lab_id: str | None = None) -> list[LabRun]:
+        """Lab runs, newest first, of one lab or all."""
+        if lab_id is None:
+            rows = self._rows("SELECT * FROM lab_runs ORDER BY started DESC, id DESC")
+        else:
+            rows = self._rows("SELECT * FROM lab_runs WHERE lab_id = ? "
+                              "ORDER BY started DESC, id DESC", (lab_id,))
+        return [_lab_run(r) for r in rows]
+
+
+def open_store(data_dir_override: str | os.PathLike | None = None, *,
+               reset: bool = False) -> Store:
+    """Open the store in ``quiz.paths.data_dir(data_dir_override)`` (pass ``args.data_dir``)."""
+    from quiz.paths import data_dir
+
+    return Store.open(data_dir(data_dir_override), reset=reset)
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a bad database (and its -wal/-shm) to ``<name>.corrupt-<timestamp>``; never delete."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    # The WAL and shared-memory files belong to the old file: a fresh database must not
+    # replay them, so they move with it.
+    for suffix in ("", "-wal", "-shm"):
+        src = path.with_name(path.name + suffix)
+        if src.exists():
+            src.rename(target.with_name(target.name + suffix))
+    return target
+
+
+def _check_tables(path: Path, conn: sqlite3.Connection, tables: set[str]) -> None:
+    if not tables:
+        return  # a new or empty file: migrations create everything
+    if "schema_version" not in tables:
+        listed = ", ".join(sorted(tables)[:5])
+        raise UnusableDatabase(f"{path}: an SQLite database, but not quizlab's (it has tables "
+                               f"{listed} and no schema_version); nothing was changed; "
+                               f"{RESET_HINT}")
+    try:
+        version = _version(conn)
+    except (sqlite3.DatabaseError, TypeError) as e:
+        raise UnusableDatabase(f"{path}: its schema_version table is unreadable ({e}); "
+                               f"{RESET_HINT}") from e
+    if version > SCHEMA_VERSION:
+        raise UnusableDatabase(f"{path}: made by a newer quizlab (schema {version}, this one "
+                               f"knows {SCHEMA_VERSION}); upgrade quizlab, or {RESET_HINT}")
+
+
+def _version(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT version FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _os_error(path: Path, e: sqlite3.OperationalError) -> StoreError:
+    msg = str(e)
+    if "readonly" in msg or "read-only" in msg or "unable to open" in msg:
+        return StoreError(f"{path}: cannot write the database ({msg}); is the data folder "
+                          "read-only? choose another with --data-dir or QUIZ_HOME")
+    if "locked" in msg or "busy" in msg:
+        return StoreError(f"{path}: the database stayed locked by another quiz process ({msg})")
+    return StoreError(f"{path}: database error: {msg}")
+
+
+def _insert_attempt(c: sqlite3.Connection, *, card_id, deck, mode, answer, grade, score,
+                    verdict, suggested_rating, rating, started, ended, seconds) -> int:
+    if seconds is None:
+        seconds = max(0.0, (ended - started).total_seconds())
+    cur = c.execute(
+        """INSERT INTO attempts (card_id, deck, mode, answer, grade_json, score, verdict,
+           suggested_rating, rating, started, ended, seconds)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (card_id, deck, mode, answer, dumps(grade) if grade is not None else None,
+         score, verdict, suggested_rating, rating, ts(started), ts(ended), float(seconds)))
+    return int(cur.lastrowid)
+
+
+def _attempt(r: dict) -> Attempt:
+    return Attempt(id=r["id"], card_id=r["card_id"], deck=r["deck"], mode=r["mode"],
+                   answer=r["answer"], grade=loads(r["grade_json"]), score=r["score"],
+                   verdict=r["verdict"], suggested_rating=r["suggested_rating"],
+                   rating=r["rating"], started=parse_ts(r["started"]),
+                   ended=parse_ts(r["ended"]), seconds=r["seconds"])
+
+
+def _review_state(r: dict) -> ReviewState:
+    return ReviewState(card_id=r["card_id"], fsrs_id=r["fsrs_id"], deck=r["deck"],
+                       fsrs_json=r["fsrs_json"], due=parse_ts(r["due"]), reps=r["reps"],
+                       updated=parse_ts(r["updated"]))
+
+
+def _log_entry(r: dict) -> ReviewLogEntry:
+    return ReviewLogEntry(id=r["id"], card_id=r["card_id"], rating=r["rating"],
+                          reviewed_at=parse_ts(r["reviewed_at"]), duration_ms=r["duration_ms"],
+                          attempt_id=r["attempt_id"])
+
+
+def _interview(r: dict) -> InterviewRecord:
+    return InterviewRecord(id=r["id"], config=loads(r["config_json"]) or {},
+                           started=parse_ts(r["started"]), ended=parse_ts(r["ended"]),
+                           finished=bool(r["finished"]), totals=loads(r["totals_json"]))
+
+
+def _interview_answer(r: dict) -> InterviewAnswer:
+    return InterviewAnswer(id=r["id"], interview_id=r["interview_id"], position=r["position"],
+                           card_id=r["card_id"], answer=r["answer"], answered=bool(r["answered"]),
+                           timed_out=bool(r["timed_out"]), score=r["score"], verdict=r["verdict"],
+                           grade=loads(r["grade_json"]), seconds=r["seconds"],
+                           started=parse_ts(r["started"]), ended=parse_ts(r["ended"]),
+                           attempt_id=r["attempt_id"])
+
+
+def _lab_run(r: dict) -> LabRun:
+    return LabRun(id=r["id"], lab_id=r["lab_id"], started=parse_ts(r["started"]),
+                  duration_s=r["duration_s"], quick=bool(r["quick"]), status=r["status"],
+                  result=loads(r["result_json"]) or {})
