@@ -1,0 +1,134 @@
+"""`quiz grade`: grade one answer, or a JSONL batch, headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from quiz.deck.errors import QuizError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "grade",
+        help="grade a free-text answer against a card (or a JSONL batch)",
+        description="Grade one answer (--card ID --answer TEXT) or a batch (--jsonl FILE), "
+        "where each line is {\"card\": ID, \"answer\": ...} or "
+        "{\"references\": [...], \"question\": ..., \"answer\": ...}.",
+    )
+    p.add_argument("--card", help="card id")
+    p.add_argument("--answer", help="the answer text, or - to read it from stdin")
+    p.add_argument("--jsonl", metavar="FILE", help="grade a JSONL batch (- for stdin)")
+    p.add_argument("--deck", help="deck file or folder (default: the shipped deck)")
+    p.add_argument("--lang", choices=["zh", "en"], default=None,
+                   help="the answer's language (default: detected)")
+    p.add_argument("--json", action="store_true", help="print the grade as JSON")
+    p.set_defaults(func=cmd_grade)
+
+
+def cmd_grade(args) -> int:
+    if args.jsonl:
+        if args.card or args.answer:
+            raise QuizError("grade: use either --jsonl or --card/--answer, not both")
+        return _batch(args)
+    if not args.card or args.answer is None:
+        raise QuizError("grade: needs --card ID and --answer TEXT (or --jsonl FILE)")
+    from quiz.commands.deck import find_card
+    from quiz.deck.loader import load_deck
+    from quiz.grading import grade
+
+    card = find_card(load_deck(args.deck), args.card)
+    answer = sys.stdin.read() if args.answer == "-" else args.answer
+    g = grade(card, answer, args.lang)
+    if args.json:
+        print(json.dumps({"card": card.id, **g.to_dict()}, ensure_ascii=False, indent=2))
+    else:
+        print(render(g, answer))
+    return 0
+
+
+def render(g, answer: str) -> str:
+    """Readable grade: verdict, score, each point with the words that matched."""
+    out = [f"{g.verdict.upper()}  score {g.score:.2f}  ({g.lang})"]
+    for p in g.key_points:
+        mark = "x" if p.found else ("!" if p.negated else " ")
+        where = f'  "{p.matched}"' if p.matched and (p.found or p.negated) else ""
+        extra = "  (negated)" if p.negated else ""
+        out.append(f"  [{mark}] {p.id:32} {p.score:5.1f}{where}{extra}")
+    for m in g.misconceptions:
+        where = f'  "{answer[m.span[0]:m.span[1]]}"' if m.span else ""
+        out.append(f"  [misconception] {m.id} {m.score:.1f}{where}")
+    if g.flags:
+        out.append("  flags: " + ", ".join(g.flags))
+    out.append("")
+    out.append(g.feedback)
+    return "\n".join(out)
+
+
+def _batch(args) -> int:
+    from quiz.grading import grade, grade_reference
+
+    deck = None
+    failed = 0
+    stream = sys.stdin if args.jsonl == "-" else _open(args.jsonl)
+    out = sys.stdout
+    try:
+        for n, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                if not isinstance(row, dict):
+                    raise QuizError("a line must be a JSON object")
+                answer = _field(row, "answer", str)
+                lang = row.get("lang") or args.lang
+                if lang is not None and lang not in ("zh", "en"):
+                    raise QuizError(f"lang must be zh or en, not {lang!r}")
+                if "references" in row:
+                    refs = _field(row, "references", list)
+                    if not refs or not all(isinstance(r, str) for r in refs):
+                        raise QuizError("references must be a non-empty list of strings")
+                    q = row.get("question")
+                    g = grade_reference(refs, answer, q if isinstance(q, str) else None, lang)
+                    res: dict[str, Any] = {"line": n, **g.to_dict()}
+                else:
+                    card_id = _field(row, "card", str)
+                    if deck is None:
+                        from quiz.deck.loader import load_deck
+
+                        deck = load_deck(args.deck)
+                    from quiz.commands.deck import find_card
+
+                    g = grade(find_card(deck, card_id), answer, lang)
+                    res = {"line": n, "card": card_id, **g.to_dict()}
+            except json.JSONDecodeError as e:
+                res = {"line": n, "error": f"invalid JSON: {e.msg} (column {e.colno})"}
+            except (QuizError, ValueError) as e:
+                res = {"line": n, "error": str(e)}
+            if "error" in res:
+                failed += 1
+            out.write(json.dumps(res, ensure_ascii=False) + "\n")
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+    if failed:
+        print(f"quiz: grade: {failed} line(s) failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _open(path: str):
+    try:
+        return open(path, encoding="utf-8")
+    except OSError as e:
+        raise QuizError(f"{path}: {e.strerror}") from None
+
+
+def _field(row: dict, name: str, kind: type):
+    if name not in row:
+        raise QuizError(f"missing field {name!r}")
+    value = row[name]
+    if not isinstance(value, kind):
+        raise QuizError(f"field {name!r} must be a {kind.__name__}")
+    return value

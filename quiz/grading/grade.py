@@ -1,0 +1,141 @@
+"""grade(card, answer): key points found, misconceptions hit, score, verdict, feedback."""
+
+from __future__ import annotations
+
+from quiz.deck.model import Card, pick
+from quiz.grading.feedback import compose
+from quiz.grading.keypoints import (
+    NO_HIT,
+    Matcher,
+    Target,
+    compile_phrasing,
+    match_target,
+    question_units,
+)
+from quiz.grading.normalize import detect_lang
+from quiz.grading.policy import DEFAULT, Policy
+from quiz.grading.result import EmptyAnswer, Grade, MisconceptionHit, PointResult
+from quiz.grading.segment import segment
+from quiz.grading.shape import echo_share, is_keyword_list
+
+
+class CardMatcher:
+    """A card compiled for grading: its matcher plus the texts feedback needs."""
+
+    def __init__(self, card: Card):
+        self.card = card
+        qunits = question_units(card.question.values())
+        self.matcher = Matcher(
+            [_target(k.id, k.weight, k.phrasings, qunits) for k in card.key_points],
+            [_target(m.id, 1.0, m.phrasings, qunits) for m in card.misconceptions],
+            qunits,
+        )
+        self.labels = {lang: {k.id: _label(k.phrasings, lang) or k.id for k in card.key_points}
+                       for lang in ("zh", "en")}
+        self.feedback = {m.id: m.feedback for m in card.misconceptions}
+
+
+def _label(phrasings: dict[str, tuple[str, ...]], lang: str) -> str:
+    """The first phrasing in ``lang`` (else in any language) names a point in feedback."""
+    return pick({code: texts[0] for code, texts in phrasings.items() if texts}, lang)
+
+
+def _target(id_: str, weight: float, phrasings: dict[str, tuple[str, ...]],
+            qunits: frozenset[str]) -> Target:
+    compiled = []
+    for lang, texts in phrasings.items():
+        for text in texts:
+            ph = compile_phrasing(text, lang, qunits)
+            if ph is not None:
+                compiled.append(ph)
+    return Target(id_, weight, tuple(compiled))
+
+
+# Compiled cards, by object identity (cards hold dicts, so they are not hashable). The
+# card is kept in the value so its id cannot be reused while the entry lives.
+_CACHE: dict[int, CardMatcher] = {}
+_CACHE_MAX = 1024
+
+
+def card_matcher(card: Card) -> CardMatcher:
+    cm = _CACHE.get(id(card))
+    if cm is None or cm.card is not card:
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.pop(next(iter(_CACHE)))
+        cm = _CACHE[id(card)] = CardMatcher(card)
+    return cm
+
+
+def grade(card: Card, answer: str, lang: str | None = None, policy: Policy = DEFAULT) -> Grade:
+    """Grade a free-text answer to ``card``; ``lang`` None means detect it from the answer."""
+    if not isinstance(answer, str) or not answer.strip():
+        raise EmptyAnswer()
+    lang = lang or detect_lang(answer)
+    cm = card_matcher(card)
+    feedback = {mid: pick(fb, lang) for mid, fb in cm.feedback.items()}
+    return evaluate(cm.matcher, answer, lang, cm.labels.get(lang, {}), feedback, policy)
+
+
+def evaluate(matcher: Matcher, answer: str, lang: str, labels: dict[str, str],
+             misconception_feedback: dict[str, str], policy: Policy = DEFAULT) -> Grade:
+    """Score ``answer`` against compiled targets (shared by grade and grade_reference)."""
+    seg = segment(answer)
+    occ = matcher.occurrences(seg)
+    points: list[PointResult] = []
+    total = credit = 0.0
+    for t in matcher.points:
+        same, opp = match_target(t, seg, occ) if t.phrasings else (NO_HIT, NO_HIT)
+        negated = opp.score >= policy.point_found and opp.score > same.score
+        found = same.score >= policy.point_found and not negated
+        shown = opp if negated else (same if same.score > 0 else NO_HIT)
+        points.append(PointResult(
+            id=t.id, found=found, score=same.score, span=shown.span,
+            matched=answer[shown.span[0]:shown.span[1]] if shown.span else None,
+            phrasing=shown.phrasing.text if shown.phrasing else None, negated=negated,
+        ))
+        total += t.weight
+        credit += t.weight * _credit(same.score, found, negated, policy)
+
+    hits: list[MisconceptionHit] = []
+    for t in matcher.misconceptions:
+        same, _ = match_target(t, seg, occ) if t.phrasings else (NO_HIT, NO_HIT)
+        if same.score >= policy.misconception_hit and same.phrasing is not None:
+            hits.append(MisconceptionHit(
+                id=t.id, score=same.score, span=same.span,
+                feedback=misconception_feedback.get(t.id, ""), phrasing=same.phrasing.text,
+            ))
+
+    score = credit / total if total else 0.0
+    flags: list[str] = []
+    if any(p.negated for p in points):
+        flags.append("negated-point")
+    if hits:
+        flags.append("misconception")
+        score = max(0.0, score - policy.misconception_penalty * len(hits))
+    found_any = any(p.found for p in points)
+    if not found_any and echo_share(seg, matcher.question_units) >= 0.6:
+        flags.append("question-echo")
+    keyword_list = is_keyword_list(seg)
+    if keyword_list:
+        flags.append("keyword-list")
+        score = min(score, policy.keyword_cap)
+
+    if score >= policy.correct and not hits and not keyword_list:
+        verdict = "correct"
+    elif score >= policy.partial:
+        verdict = "partial"
+    else:
+        verdict = "wrong"
+    pts = tuple(points)
+    mis = tuple(hits)
+    fl = tuple(flags)
+    return Grade(score=score, verdict=verdict, lang=lang, key_points=pts, misconceptions=mis,
+                 feedback=compose(verdict, lang, pts, labels, mis, fl), flags=fl)
+
+
+def _credit(score: float, found: bool, negated: bool, policy: Policy) -> float:
+    if found:
+        return 1.0
+    if negated or score <= policy.point_partial:
+        return 0.0
+    return 0.5 * (score - policy.point_partial) / (policy.point_found - policy.point_partial)

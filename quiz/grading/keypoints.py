@@ -1,0 +1,218 @@
+"""Match phrasings (of key points and misconceptions) against the clauses of an answer.
+
+A phrasing is compiled once into weighted units (stemmed words, identifiers, Chinese
+bigrams) and a polarity (its negation cues, mod 2). An answer is segmented once; each of
+its units is mapped to the card's vocabulary, exactly or by rapidfuzz ratio for typos.
+Each phrasing is then scored on every clause, and on every pair of neighbouring clauses
+of one sentence, as the weighted share of its units found there, and the window's
+polarity is compared with the phrasing's. Word order inside a clause does not matter;
+clause boundaries do, which keeps a negation in one clause from reaching another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from quiz.grading.lexicon import EN_GENERIC, ZH_GENERIC
+from quiz.grading.normalize import is_cjk
+from quiz.grading.segment import Segmented, segment
+
+# A match across two clauses must beat the best single clause by this factor's margin.
+PAIR_FACTOR = 0.96
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    text: str
+    lang: str
+    units: tuple[str, ...]
+    weights: tuple[float, ...]
+    in_question: tuple[bool, ...]
+    parity: int
+
+
+@dataclass(frozen=True)
+class Target:
+    """A key point or a misconception, compiled."""
+
+    id: str
+    weight: float
+    phrasings: tuple[Phrasing, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """The best match of one target in one answer, for one polarity."""
+
+    score: float  # 0-100
+    span: tuple[int, int] | None  # offsets into the original answer
+    phrasing: Phrasing | None
+
+
+NO_HIT = Hit(0.0, None, None)
+
+
+def unit_weight(unit: str) -> float:
+    """Identifiers and API names say most; generic domain words say little."""
+    if is_cjk(unit[0]):
+        return 0.5 if unit in ZH_GENERIC else (0.6 if len(unit) == 1 else 1.0)
+    if unit in EN_GENERIC:
+        return 0.5
+    if not unit.isalpha():
+        return 2.0  # optimize_for_mobile, .ptl, int8, torch.jit.script
+    return 1.0
+
+
+def fuzzy_cutoff(unit: str) -> float | None:
+    """Minimum rapidfuzz ratio for a typo match, or None where only exact will do."""
+    if len(unit) <= 3 or unit.isdigit() or is_cjk(unit[0]):
+        return None
+    if not unit.isalpha():
+        # identifiers may have a typo but int8 != int4 and .pt != .ptl
+        return None if any(c.isdigit() for c in unit) else 88.0
+    return 80.0
+
+
+def compile_phrasing(text: str, lang: str, question_units: frozenset[str]) -> Phrasing | None:
+    seg = segment(text)
+    units: list[str] = []
+    for t in seg.tokens:
+        if t.units[0] not in units:
+            units.append(t.units[0])
+    if not units:
+        return None
+    return Phrasing(
+        text=text,
+        lang=lang,
+        units=tuple(units),
+        weights=tuple(unit_weight(u) for u in units),
+        in_question=tuple(u in question_units for u in units),
+        parity=sum(seg.clause_cues) % 2,
+    )
+
+
+def question_units(texts: Iterable[str]) -> frozenset[str]:
+    """Every unit of the question (all its languages): echoing them proves nothing."""
+    out: set[str] = set()
+    for t in texts:
+        for tok in segment(t).tokens:
+            out.update(tok.units)
+    return frozenset(out)
+
+
+class Matcher:
+    """Compiled targets of one card (or one set of references), reused for every answer."""
+
+    def __init__(self, points: list[Target], misconceptions: list[Target], qunits: frozenset[str]):
+        self.points = tuple(points)
+        self.misconceptions = tuple(misconceptions)
+        self.question_units = qunits
+        vocab: set[str] = set()
+        for t in (*self.points, *self.misconceptions):
+            for p in t.phrasings:
+                vocab.update(p.units)
+        self.vocab = frozenset(vocab)
+        self._latin = sorted(u for u in vocab if not is_cjk(u[0]) and fuzzy_cutoff(u) is not None)
+        self._cache: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    def lookup(self, unit: str) -> tuple[tuple[str, float], ...]:
+        """Vocabulary units this answer unit stands for, with a similarity in (0, 1]."""
+        hit = self._cache.get(unit)
+        if hit is not None:
+            return hit
+        if unit in self.vocab:
+            hit = ((unit, 1.0),)
+        elif fuzzy_cutoff(unit) is None or not self._latin:
+            hit = ()
+        else:
+            found = process.extract(unit, self._latin, scorer=fuzz.ratio, limit=3,
+                                    score_cutoff=80.0)
+            hit = tuple((v, s / 100.0) for v, s, _ in found
+                        if s >= max(fuzzy_cutoff(v) or 101.0, fuzzy_cutoff(unit) or 101.0))
+        if len(self._cache) < 50_000:
+            self._cache[unit] = hit
+        return hit
+
+    def occurrences(self, seg: Segmented) -> dict[str, list[tuple[int, float, int]]]:
+        """For each vocabulary unit, where the answer has it: (clause, similarity, token)."""
+        occ: dict[str, list[tuple[int, float, int]]] = {}
+        for ti, tok in enumerate(seg.tokens):
+            for u in tok.units:
+                for v, sim in self.lookup(u):
+                    occ.setdefault(v, []).append((tok.clause, sim, ti))
+        return occ
+
+
+def match_target(target: Target, seg: Segmented, occ: dict, ) -> tuple[Hit, Hit]:
+    """Best hit with the phrasing's polarity, and best hit with the opposite polarity."""
+    same, opposite = NO_HIT, NO_HIT
+    for ph in target.phrasings:
+        for score, ti_set, parity in _windows(ph, seg, occ):
+            if score <= 0:
+                continue
+            polarity_ok = parity == ph.parity
+            best = same if polarity_ok else opposite
+            if score > best.score:
+                toks = [seg.tokens[i] for i in ti_set]
+                start = min(t.start for t in toks)
+                end = max(t.end for t in toks)
+                hit = Hit(score, seg.folded.span(start, end), ph)
+                if polarity_ok:
+                    same = hit
+                else:
+                    opposite = hit
+    return same, opposite
+
+
+def _windows(ph: Phrasing, seg: Segmented, occ: dict):
+    """(score, token indices used, cue parity) for each clause window the phrasing touches."""
+    n = len(ph.units)
+    per_clause: dict[int, list[tuple[float, int] | None]] = {}
+    for k, u in enumerate(ph.units):
+        for clause, sim, ti in occ.get(u, ()):
+            row = per_clause.get(clause)
+            if row is None:
+                row = per_clause[clause] = [None] * n
+            cur = row[k]
+            if cur is None or sim > cur[0]:
+                row[k] = (sim, ti)
+    if not per_clause:
+        return
+    cues = seg.clause_cues
+    sent = seg.clause_sentence
+    singles: dict[int, float] = {}
+    for c, row in per_clause.items():
+        score = _score(ph, row)
+        singles[c] = score
+        yield score, {x[1] for x in row if x}, cues[c] % 2
+    for c, row in per_clause.items():
+        d = c + 1
+        if d < len(sent) and sent[d] == sent[c]:
+            other = per_clause.get(d)
+            merged = [
+                max((x for x in (a, b) if x), default=None, key=lambda x: x[0])
+                for a, b in zip(row, other or [None] * n, strict=True)
+            ]
+            score = _score(ph, merged) * PAIR_FACTOR
+            if score > max(singles[c], singles.get(d, 0.0)):
+                yield score, {x[1] for x in merged if x}, (cues[c] + cues[d]) % 2
+
+
+def _score(ph: Phrasing, row: list) -> float:
+    """0-100: weighted share of units found; question words count only beside new ones."""
+    new_total = new_hit = q_total = q_hit = 0.0
+    for w, inq, x in zip(ph.weights, ph.in_question, row, strict=True):
+        sim = x[0] if x else 0.0
+        if inq:
+            q_total += w
+            q_hit += w * sim
+        else:
+            new_total += w
+            new_hit += w * sim
+    if new_total == 0:
+        return 0.0  # a phrasing made only of the question's words cannot be told from echo
+    g = new_hit / new_total
+    return 100.0 * (new_hit + g * q_hit) / (new_total + q_total)

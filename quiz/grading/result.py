@@ -1,0 +1,72 @@
+"""What a grade is: plain frozen dataclasses that serialise to JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from quiz.deck.errors import QuizError
+
+VERDICTS = ("correct", "partial", "wrong")
+
+
+class EmptyAnswer(QuizError):
+    """The answer is empty or only whitespace: there is nothing to grade."""
+
+    def __init__(self, message: str = "empty answer: nothing to grade"):
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class PointResult:
+    id: str
+    found: bool
+    score: float  # 0-100: how well the best phrasing matched, with the right polarity
+    # Offsets into the original answer of the matched words (of the negated statement
+    # when ``negated``), for highlighting.
+    span: tuple[int, int] | None
+    matched: str | None
+    phrasing: str | None
+    negated: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "found": self.found, "score": round(self.score, 1),
+                "span": list(self.span) if self.span else None, "matched": self.matched,
+                "phrasing": self.phrasing, "negated": self.negated}
+
+
+@dataclass(frozen=True)
+class MisconceptionHit:
+    id: str
+    score: float  # 0-100
+    span: tuple[int, int] | None
+    feedback: str
+    phrasing: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "score": round(self.score, 1),
+                "span": list(self.span) if self.span else None,
+                "feedback": self.feedback, "phrasing": self.phrasing}
+
+
+@dataclass(frozen=True)
+class Grade:
+    score: float  # 0..1
+    verdict: str  # correct | partial | wrong
+    lang: str
+    key_points: tuple[PointResult, ...]
+    misconceptions: tuple[MisconceptionHit, ...]
+    feedback: str
+    flags: tuple[str, ...]  # question-echo, keyword-list, negated-point, misconception
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "score": round(self.score, 4),
+            "verdict": self.verdict,
+            "lang": self.lang,
+            "key_points": [p.to_dict() for p in self.key_points],
+            "misconceptions": [m.to_dict() for m in self.misconceptions],
+            "feedback": self.feedback,
+            "flags": list(self.flags),
+        }

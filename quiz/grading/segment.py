@@ -1,0 +1,203 @@
+"""Cut a text into matchable tokens, clauses and negation cues, with offsets.
+
+English and code come out as words (stemmed) and identifiers (``set_num_threads``,
+``torch.jit.script``, ``.ptl``) with their parts; Chinese comes out as character bigrams,
+after particles and negation cues are taken out of the stream. Every token knows its
+clause, and every clause how many negation cues it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from quiz.grading.lexicon import (
+    EN_CONTRAST,
+    EN_CUE_CONTENT,
+    EN_CUES,
+    EN_NOT_CUES,
+    EN_STOP,
+    ZH_CONTRAST,
+    ZH_CUES,
+    ZH_NOT_CUES,
+    ZH_STOP,
+    stem,
+)
+from quiz.grading.normalize import Folded, fold, is_cjk
+
+# A word, a number or an identifier; dots, hyphens and underscores inside stay in it so
+# `torch.jit.script`, `model.ptl`, `multi-thread` are one token. A leading dot keeps
+# file suffixes (`.ptl`) whole.
+_LATIN = re.compile(r"\.?[a-z0-9_]+(?:[.\-+][a-z0-9_]+)*(?:'[a-z]+)?")
+_PARTS = re.compile(r"[._\-+]+")
+_STRONG = frozenset("。！？!?；;\n")
+_WEAK = frozenset(",，:：()（）[]【】{}")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One matchable token: its units (main unit first), folded offsets and clause."""
+
+    units: tuple[str, ...]
+    start: int
+    end: int
+    clause: int
+
+
+@dataclass(frozen=True)
+class Segmented:
+    folded: Folded
+    tokens: tuple[Token, ...]
+    clause_cues: tuple[int, ...]  # negation cues per clause
+    clause_sentence: tuple[int, ...]  # sentence index of each clause
+    function_words: int  # stop words and particles: a statement has them, a keyword list not
+
+
+def latin_units(tok: str) -> tuple[str, ...]:
+    """Units of one Latin token: the main unit first, then its parts for looser matches."""
+    if "'" in tok:
+        tok = tok.split("'", 1)[0]
+    if tok.startswith("."):
+        tok = tok[1:]  # ".ptl" and "ptl file" are the same suffix
+    if not tok:
+        return ()
+    if tok.isalpha():
+        return () if tok in EN_STOP else (stem(tok),)
+    parts = [p for p in _PARTS.split(tok) if p]
+    if "-" in tok and all(p.isalpha() for p in parts):
+        # multi-threading == multithreading; the parts still match "multiple threads"
+        main = stem("".join(parts))
+    else:
+        main = tok
+    extra = []
+    for p in parts:
+        u = stem(p) if p.isalpha() else p
+        if p not in EN_STOP and u != main and u not in extra:
+            extra.append(u)
+    return (main, *extra)
+
+
+class _State:
+    """Tokens and clauses being built; a clause with nothing in it is reused, not left empty."""
+
+    def __init__(self) -> None:
+        self.tokens: list[Token] = []
+        self.cues = [0]
+        self.sent = [0]
+        self.mark = 0  # len(tokens) when the current clause began
+
+    @property
+    def clause(self) -> int:
+        return len(self.cues) - 1
+
+    def add(self, units: tuple[str, ...], start: int, end: int) -> None:
+        self.tokens.append(Token(units, start, end, self.clause))
+
+    def new_clause(self, strong: bool) -> None:
+        if self.cues[-1] == 0 and len(self.tokens) == self.mark:
+            if strong and len(self.sent) > 1 and self.sent[-1] == self.sent[-2]:
+                self.sent[-1] += 1
+            return
+        self.cues.append(0)
+        self.sent.append(self.sent[-1] + 1 if strong else self.sent[-1])
+        self.mark = len(self.tokens)
+
+
+def segment(text: str) -> Segmented:
+    """Tokenise ``text`` (an answer, a question or a phrasing)."""
+    f = fold(text)
+    s = f.text
+    n = len(s)
+    st = _State()
+    func = 0
+    prev_word = ""
+    i = 0
+    while i < n:
+        ch = s[i]
+        if is_cjk(ch):
+            j = i
+            while j < n and is_cjk(s[j]):
+                j += 1
+            func += _cjk_run(s, i, j, st)
+            prev_word = ""
+            i = j
+            continue
+        m = _LATIN.match(s, i)
+        if m:
+            tok = m.group()
+            word = tok.split("'", 1)[0]
+            if tok in EN_CONTRAST:
+                st.new_clause(False)
+                func += 1
+            elif (tok in EN_CUES or tok.endswith("n't")) and not _not_cue(
+                prev_word, tok, s, m.end()
+            ):
+                st.cues[-1] += 1
+                func += 1
+                if tok in EN_CUE_CONTENT:
+                    st.add((EN_CUE_CONTENT[tok],), m.start(), m.end())
+            elif tok in EN_CUES:
+                func += 1  # "not only": neither a cue nor content
+            else:
+                units = latin_units(tok)
+                if units:
+                    st.add(units, m.start(), m.end())
+                elif word in EN_STOP or tok.endswith("'s"):
+                    func += 1
+            prev_word = word
+            i = m.end()
+            continue
+        if ch in _STRONG or (ch == "." and (i + 1 >= n or not s[i + 1].isalnum())):
+            st.new_clause(True)
+        elif ch in _WEAK:
+            st.new_clause(False)
+        i += 1
+    return Segmented(f, tuple(st.tokens), tuple(st.cues), tuple(st.sent), func)
+
+
+def _not_cue(prev: str, tok: str, s: str, end: int) -> bool:
+    # "not only", "no matter", "whether or not": negative-looking, not negations
+    nxt = _LATIN.match(s, end + 1) if end < len(s) and s[end] == " " else None
+    nxt_word = nxt.group() if nxt else ""
+    return (tok, nxt_word) in EN_NOT_CUES or (prev, tok) in EN_NOT_CUES
+
+
+def _cjk_run(s: str, i: int, j: int, st: _State) -> int:
+    """Bigram tokens for one run of Chinese characters; returns the particles dropped."""
+    kept: list[int] = []  # positions of content characters in the current clause
+    func = 0
+
+    def flush() -> None:
+        if len(kept) == 1:
+            st.add((s[kept[0]],), kept[0], kept[0] + 1)
+        for a, b in zip(kept, kept[1:], strict=False):
+            st.add((s[a] + s[b],), a, b + 1)
+        kept.clear()
+
+    k = i
+    while k < j:
+        w = next((x for x in ZH_CONTRAST if s.startswith(x, k)), None)
+        if w:
+            flush()
+            st.new_clause(False)
+            func += 1
+            k += len(w)
+            continue
+        w = next((x for x in ZH_NOT_CUES if s.startswith(x, k)), None)
+        if w:
+            kept.extend(range(k, k + len(w)))
+            k += len(w)
+            continue
+        w = next((x for x in ZH_CUES if s.startswith(x, k)), None)
+        if w:
+            st.cues[-1] += 1
+            func += 1
+            k += len(w)
+            continue
+        if s[k] in ZH_STOP:
+            func += 1
+        else:
+            kept.append(k)
+        k += 1
+    flush()
+    return func
