@@ -90,6 +90,7 @@ class Store:
 
     @classmethod
     def _connect(cls, path: Path, timeout_s: float) -> Store:
+        _check_header(path)
         try:
             conn = sqlite3.connect(path, timeout=timeout_s, isolation_level=None,
                                    check_same_thread=False)
@@ -369,6 +370,21 @@ def move_aside(path: Path) -> Path:
     return target
 
 
+def _check_header(path: Path) -> None:
+    # Checked before connecting: SQLite would otherwise create -shm/-wal files next to a
+    # foreign file and delete them again on close, touching files that are not ours.
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise StoreError(f"{path}: cannot read the database ({e.strerror or e})") from e
+    if head and head != b"SQLite format 3\x00":
+        raise UnusableDatabase(f"{path}: not a quizlab database (not an SQLite file); nothing "
+                               f"was changed; {RESET_HINT}")
+
+
 def _check_tables(path: Path, conn: sqlite3.Connection, tables: set[str]) -> None:
     if not tables:
         return  # a new or empty file: migrations create everything
@@ -404,6 +420,7 @@ def _os_error(path: Path, e: sqlite3.OperationalError) -> StoreError:
 
 def _insert_attempt(c: sqlite3.Connection, *, card_id, deck, mode, answer, grade, score,
                     verdict, suggested_rating, rating, started, ended, seconds) -> int:
+    started_text, ended_text = ts(started), ts(ended)  # refuses naive datetimes first
     if seconds is None:
         seconds = max(0.0, (ended - started).total_seconds())
     cur = c.execute(
@@ -411,7 +428,7 @@ def _insert_attempt(c: sqlite3.Connection, *, card_id, deck, mode, answer, grade
            suggested_rating, rating, started, ended, seconds)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (card_id, deck, mode, answer, dumps(grade) if grade is not None else None,
-         score, verdict, suggested_rating, rating, ts(started), ts(ended), float(seconds)))
+         score, verdict, suggested_rating, rating, started_text, ended_text, float(seconds)))
     return int(cur.lastrowid)
 
 
