@@ -293,3 +293,14 @@ def test_two_processes_write_concurrently_without_corruption(tmp_path):
         answers = {a.answer for a in s.attempts()}
         assert answers == {f"{t} {i}" for t in ("p1", "p2") for i in range(n)}
         assert len(s.lab_runs("p1")) == len(s.lab_runs("p2")) == n // 10
+
+
+def test_read_only_data_dir_message(tmp_path, monkeypatch):
+    # Runs even as root (where chmod does not stop writes): the check itself is what we test.
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK
+                        else real_access(p, mode))
+    with pytest.raises(StoreError, match="read-only") as e:
+        Store.open(tmp_path)
+    assert str(tmp_path) in str(e.value)
+    assert not (tmp_path / DB_NAME).exists()
