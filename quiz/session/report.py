@@ -78,10 +78,8 @@ class InterviewReport:
                 "weakest_tags": [t.tag for t in self.weakest_tags]}
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["started"] = self.started.isoformat() if self.started else None
-        d["ended"] = self.ended.isoformat() if self.ended else None
-        return d
+        """JSON-ready: lists instead of tuples, ISO timestamps."""
+        return _plain(asdict(self))
 
 
 def question_result(position: int, card: Card, lang: str | None, *, answer: str,
@@ -133,6 +131,16 @@ def build_report(results: list[QuestionResult], *, interview_id: int | None,
         timed_out=sum(r.timed_out for r in results),
         total_seconds=round(sum(r.seconds for r in results), 3),
         weakest_tags=tuple(t for t in tags if t.mean_score < 1.0)[:3])
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 def _first(phrasings: dict[str, tuple[str, ...]], lang: str | None) -> str:
