@@ -1,0 +1,296 @@
+"""The quizlab Textual app: owns the deck, the store, the language and the lab worker.
+
+Screens are imported when first pushed so that opening the app pays only for the home
+screen. Slow work (labs) runs in a thread worker that only posts messages; the handlers
+here keep the state and tell the screens on the stack.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.reactive import reactive
+
+from quiz.deck.errors import DeckError, QuizError
+from quiz.tui.commands import QuizCommands
+from quiz.tui.i18n import BINDING_GROUPS, t
+from quiz.tui.messages import LabFailed, LabFinished, LabLog, LabProgress
+
+if TYPE_CHECKING:
+    from quiz.deck.model import Deck
+    from quiz.store.db import Store
+
+MODES = ("study", "interview", "labs", "browse", "stats")
+THEMES = ("textual-dark", "textual-light")
+
+
+def localize_bindings(node: DOMNode, lang: str) -> None:
+    """Give every binding with an id the description ``key.<id>`` in ``lang``."""
+    for bindings in node._bindings.key_to_bindings.values():
+        for i, b in enumerate(bindings):
+            if b.id in BINDING_GROUPS and b.group is not None:
+                b = bindings[i] = replace(b, group=Binding.Group(
+                    t(BINDING_GROUPS[b.id], lang), compact=b.group.compact))
+            if b.id:
+                text = t(f"key.{b.id}", lang)
+                if text != f"key.{b.id}" and text != b.description:
+                    bindings[i] = replace(b, description=text)
+
+
+class LabState:
+    """What the App knows about the lab that is running (or ran last) in this session."""
+
+    def __init__(self) -> None:
+        self.running: str | None = None
+        self.quick = True
+        self.fraction = 0.0
+        self.message = ""
+        self.log: list[str] = []
+        self.results: dict[str, dict[str, Any]] = {}  # lab id -> run JSON from this session
+
+
+class QuizApp(App):
+    """quizlab in the terminal. ``clock`` (a callable returning now) drives timers in tests."""
+
+    TITLE = "quizlab"
+    CSS_PATH = "quiz.tcss"
+    COMMANDS = App.COMMANDS | {QuizCommands}
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "Help", id="help"),
+        Binding("f2", "toggle_lang", "English", id="lang"),
+        Binding("f3", "toggle_theme", "Theme", id="theme"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    lang: reactive[str] = reactive("zh", init=False)
+
+    def __init__(self, deck_path: str | os.PathLike | None = None,
+                 data_dir: str | os.PathLike | None = None, lang: str | None = None,
+                 mode: str | None = None, clock=None, grader=None) -> None:
+        super().__init__()
+        self.deck_path = deck_path
+        self.data_dir_override = data_dir
+        self.start_mode = mode
+        self.grader = grader  # None: the real grader, imported when first needed
+        # quiz.session is imported when a mode needs it (its package pulls in fsrs), so the
+        # default clock is defined here rather than taken from quiz.session.clock.
+        self.clock = clock if clock is not None else _utc_now
+        self.deck: Deck | None = None
+        self._store: Store | None = None
+        self.lab_state = LabState()
+        self._lang_given = lang
+        if lang:
+            self.set_reactive(QuizApp.lang, lang)
+
+    # -- start -----------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.theme = THEMES[0]
+        try:
+            self.load_deck()
+        except DeckError as e:
+            self.show_error(t("error.deck", self.lang), "\n".join(str(p) for p in e.problems))
+        localize_bindings(self, self.lang)
+        from quiz.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.start_mode:
+            self.call_after_refresh(self.open_mode, self.start_mode)
+
+    def load_deck(self) -> Deck:
+        from quiz.deck.loader import load_deck
+
+        self.deck = load_deck(self.deck_path)
+        if not self._lang_given and self.deck.languages:
+            self.set_reactive(QuizApp.lang, self.deck.languages[0])
+        return self.deck
+
+    @property
+    def data_dir(self) -> Path:
+        from quiz.paths import data_dir
+
+        return data_dir(self.data_dir_override)
+
+    @property
+    def store(self) -> Store:
+        """The progress database, opened on first use; raises StoreError (a QuizError)."""
+        if self._store is None:
+            from quiz.store.db import Store
+
+            self._store = Store.open(self.data_dir)
+        return self._store
+
+    def now(self) -> datetime:
+        """The injected clock's reading as an aware UTC datetime."""
+        value = self.clock()
+        if isinstance(value, (int, float)):
+            return datetime.fromtimestamp(value, UTC)
+        return value.astimezone(UTC)
+
+    def on_unmount(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    # -- navigation ------------------------------------------------------------------------
+    def open_mode(self, mode: str) -> None:
+        """Push the screen of a mode (study, interview, labs, browse, stats) over home."""
+        if self.deck is None and mode != "labs":
+            self.show_error(t("error.deck", self.lang), t("error.deck", self.lang))
+            return
+        try:
+            screen = self._make_screen(mode)
+        except QuizError as e:
+            self.show_error(t("error.title", self.lang), str(e))
+            return
+        self.push_screen(screen)
+
+    def _make_screen(self, mode: str):
+        if mode == "study":
+            from quiz.tui.screens.study import StudyScreen
+
+            return StudyScreen()
+        if mode == "practice":
+            from quiz.tui.screens.study import StudyScreen
+
+            return StudyScreen(practice=True)
+        if mode == "interview":
+            from quiz.tui.screens.interview import InterviewSetupScreen
+
+            return InterviewSetupScreen()
+        if mode == "labs":
+            from quiz.tui.screens.labs import LabsScreen
+
+            return LabsScreen()
+        if mode == "browse":
+            from quiz.tui.screens.browse import BrowseScreen
+
+            return BrowseScreen()
+        if mode == "stats":
+            from quiz.tui.screens.stats import StatsScreen
+
+            return StatsScreen()
+        raise QuizError(f"unknown mode {mode!r} (use one of {', '.join(MODES)})")
+
+    def open_card(self, card_id: str) -> None:
+        from quiz.tui.screens.browse import CardScreen
+
+        if self.deck is None:
+            return
+        try:
+            card = self.deck.card(card_id)
+        except KeyError:
+            self.notify(card_id, severity="error")
+            return
+        self.push_screen(CardScreen(card))
+
+    def run_lab_from_palette(self, lab_id: str) -> None:
+        from quiz.tui.screens.labs import LabsScreen
+
+        if not isinstance(self.screen, LabsScreen):
+            self.open_mode("labs")
+        self.call_after_refresh(self.start_lab, lab_id)
+
+    def show_error(self, title: str, message: str) -> None:
+        """An error the user should read: a modal, and the app keeps running."""
+        from quiz.tui.screens.modals import ErrorModal
+
+        self.push_screen(ErrorModal(title, message))
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from quiz.tui.screens.modals import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_lang(self) -> None:
+        self.lang = "en" if self.lang == "zh" else "zh"
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[(THEMES.index(self.theme) + 1) % len(THEMES)] \
+            if self.theme in THEMES else THEMES[0]
+
+    def action_open_mode(self, mode: str) -> None:
+        self.open_mode(mode)
+
+    def watch_lang(self, lang: str) -> None:
+        localize_bindings(self, lang)
+        for screen in self.screen_stack:
+            apply = getattr(screen, "apply_lang", None)
+            if apply is not None:
+                self.call_later(apply)
+        self.refresh_bindings()
+        self.notify(t("lang.switched", lang), timeout=2)
+
+    # -- labs: one worker at a time; the handlers own the state ----------------------------
+    def start_lab(self, lab_id: str, quick: bool | None = None) -> bool:
+        """Run a lab in a thread worker; False (and a notice) when one is already running."""
+        if self.lab_state.running is not None:
+            self.notify(t("labs.busy", self.lang), severity="warning")
+            return False
+        st = self.lab_state
+        st.running, st.fraction, st.message, st.log = lab_id, 0.0, "", []
+        if quick is not None:
+            st.quick = quick
+        self._dispatch_lab_event(LabProgress(lab_id, 0.0, t("labs.running", self.lang, lab=lab_id)))
+        self._run_lab_worker(lab_id, st.quick)
+        return True
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="lab")
+    def _run_lab_worker(self, lab_id: str, quick: bool) -> None:
+        try:
+            from labs.runner import run_lab
+
+            result = run_lab(
+                lab_id, quick=quick,
+                progress=lambda f, m: self.post_message(LabProgress(lab_id, float(f), str(m))),
+                log=lambda line: self.post_message(LabLog(lab_id, str(line))),
+                data_dir=self.data_dir, deck=self.deck)
+        except Exception as e:  # noqa: BLE001 - any lab failure is shown, never a traceback
+            self.post_message(LabFailed(lab_id, f"{type(e).__name__}: {e}"))
+            return
+        self.post_message(LabFinished(lab_id, result if isinstance(result, dict) else {}))
+
+    def on_lab_progress(self, msg: LabProgress) -> None:
+        self.lab_state.fraction, self.lab_state.message = msg.fraction, msg.text
+        self._dispatch_lab_event(msg)
+
+    def on_lab_log(self, msg: LabLog) -> None:
+        self.lab_state.log.append(msg.line)
+        self._dispatch_lab_event(msg)
+
+    def on_lab_finished(self, msg: LabFinished) -> None:
+        st = self.lab_state
+        st.running, st.fraction = None, 1.0
+        st.results[msg.lab_id] = msg.result
+        status = msg.result.get("status", "?")
+        secs = float(msg.result.get("duration_s") or 0.0)
+        text = t("labs.done", self.lang, lab=msg.lab_id, status=status, secs=secs)
+        if status == "ok":
+            self.notify(text)
+        else:
+            self.notify(f"{text}\n{msg.result.get('error') or ''}".strip(), severity="warning",
+                        timeout=8)
+        self._dispatch_lab_event(msg)
+
+    def on_lab_failed(self, msg: LabFailed) -> None:
+        self.lab_state.running = None
+        self.show_error(t("error.lab", self.lang), f"{msg.lab_id}: {msg.error}")
+        self._dispatch_lab_event(msg)
+
+    def _dispatch_lab_event(self, msg) -> None:
+        for screen in self.screen_stack:
+            handler = getattr(screen, "lab_event", None)
+            if handler is not None:
+                handler(msg)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)

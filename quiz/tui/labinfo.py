@@ -1,0 +1,66 @@
+"""What the TUI reads from the labs package, guarded so a missing or broken labs package
+shows as "no labs" instead of an exception. Importing ``labs`` never imports torch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def registry() -> dict[str, Any]:
+    """``labs.registry()``, or {} when the labs package is not there."""
+    try:
+        import labs
+    except ImportError:
+        return {}
+    try:
+        return dict(labs.registry())
+    except Exception:  # noqa: BLE001 - a broken lab module must not take the app down
+        return {}
+
+
+def last_run(data_dir: Path, lab_id: str) -> dict[str, Any] | None:
+    try:
+        from labs.results import last_run as _last_run
+    except ImportError:
+        return None
+    try:
+        return _last_run(data_dir, lab_id)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def claim_verdict(run: dict[str, Any] | None, card_id: str, claim_id: str) -> str | None:
+    """The lab's verdict (supported/refuted/inconclusive) on one claim of a card."""
+    for c in (run or {}).get("claims") or ():
+        if c.get("card") == card_id and c.get("claim") == claim_id:
+            return c.get("verdict")
+    return None
+
+
+def run_date(run: dict[str, Any] | None) -> str:
+    """The run's start as 'YYYY-MM-DD HH:MM' (runs store ISO text or epoch seconds)."""
+    started = (run or {}).get("started")
+    if started is None:
+        return ""
+    if isinstance(started, (int, float)):
+        from datetime import UTC, datetime
+
+        return datetime.fromtimestamp(started, UTC).strftime("%Y-%m-%d %H:%M")
+    return str(started).replace("T", " ")[:16]
+
+
+def curves(evidence: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every {"x": [...], "y": [...]} found in a finding's evidence, with where it was."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(evidence, dict):
+        x, y = evidence.get("x"), evidence.get("y")
+        if isinstance(x, list) and isinstance(y, list) and x and len(x) == len(y):
+            out.append((path, evidence))
+        for k, v in evidence.items():
+            if k not in ("x", "y"):
+                out.extend(curves(v, f"{path}.{k}" if path else str(k)))
+    elif isinstance(evidence, list):
+        for i, v in enumerate(evidence):
+            out.extend(curves(v, f"{path}[{i}]"))
+    return out

@@ -1,0 +1,1 @@
+"""Screens, one module per mode; the App imports each when it is first pushed."""

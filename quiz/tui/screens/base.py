@@ -1,0 +1,40 @@
+"""What every quizlab screen shares: the UI language and localized footer keys."""
+
+from __future__ import annotations
+
+from textual.screen import ModalScreen, Screen
+
+from quiz.tui.i18n import t
+
+
+class LangMixin:
+    """``self.t(key)`` in the app's language; ``apply_lang`` re-renders after a switch."""
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang  # type: ignore[attr-defined]
+
+    def t(self, key: str, **fmt: object) -> str:
+        return t(key, self.lang, **fmt)
+
+    def _localize(self) -> None:
+        from quiz.tui.app import localize_bindings
+
+        localize_bindings(self, self.lang)  # type: ignore[arg-type]
+
+    async def apply_lang(self) -> None:
+        """Called by the App after a language switch. Default: rebuild the screen."""
+        self._localize()
+        await self.recompose()  # type: ignore[attr-defined]
+        self.refresh_bindings()  # type: ignore[attr-defined]
+
+
+class QuizScreen(LangMixin, Screen):
+    def on_mount(self) -> None:
+        # Textual calls on_mount of every class in the MRO, so subclasses need not chain.
+        self._localize()
+
+
+class QuizModal(LangMixin, ModalScreen):
+    def on_mount(self) -> None:
+        self._localize()

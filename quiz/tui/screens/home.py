@@ -1,0 +1,89 @@
+"""Home: the deck, what is due, the last interview score, and a way into every mode."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical
+from textual.widgets import Button, Footer, Header, Static
+
+from quiz.deck.errors import QuizError
+from quiz.deck.model import pick
+from quiz.tui.screens.base import QuizScreen
+
+ENTRIES = (("study", "s"), ("interview", "i"), ("labs", "l"), ("browse", "b"), ("stats", "t"))
+
+
+class HomeScreen(QuizScreen):
+    BINDINGS = [Binding(key, f"app.open_mode('{mode}')", mode.capitalize(), id=mode)
+                for mode, key in ENTRIES]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield Static(self._title(), id="home-title")
+            yield Static(self._counts(), id="home-counts")
+            with Center():
+                with Horizontal(id="home-modes"):
+                    for mode, key in ENTRIES:
+                        yield Button(f"{self.t('key.' + mode)} ({key})", id=f"go-{mode}",
+                                     variant="primary" if mode == "study" else "default")
+            with Center():
+                with Horizontal(id="home-switches"):
+                    yield Button(self.t("home.lang"), id="switch-lang")
+                    yield Button(self.t("home.theme"), id="switch-theme")
+            yield Static(self.t("home.hint"), id="home-hint", classes="dim")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#go-study", Button).focus()
+
+    def on_screen_resume(self) -> None:
+        # Back from a mode: counts and the last interview score may have changed.
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        if self.is_mounted:
+            self.query_one("#home-counts", Static).update(self._counts())
+
+    def _title(self) -> str:
+        deck = self.app.deck
+        if deck is None:
+            return self.t("error.deck")
+        return f"{self.t('home.deck')}: {pick(deck.title, self.lang)}"
+
+    def _counts(self) -> str:
+        deck = self.app.deck
+        if deck is None:
+            return ""
+        n = len(deck.cards)
+        try:
+            store = self.app.store
+            states = store.review_states()
+            interviews = store.interviews()
+        except QuizError as e:
+            self.app.notify(str(e), title=self.t("error.db"), severity="error", timeout=10)
+            return f"{n} {self.t('home.cards')}"
+        # Counted here from the stored due dates (no fsrs import at start-up): a card is
+        # due today when its due time falls before the end of the current UTC day.
+        now = self.app.now()
+        end_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        ids = set(deck.ids())
+        due = sum(1 for cid, s in states.items() if cid in ids and s.due < end_of_day)
+        new = sum(1 for cid in ids if cid not in states)
+        last = next((iv for iv in reversed(sorted(interviews, key=lambda iv: iv.started))
+                     if iv.finished and iv.totals), None)
+        last_text = (f"{last.totals.get('mean_score', 0.0):.0%}" if last else self.t("home.none"))
+        return (f"{n} {self.t('home.cards')} · {due} {self.t('home.due')} · {new} "
+                f"{self.t('home.new')} · {self.t('home.last_interview')}: {last_text}")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        bid = event.button.id or ""
+        if bid.startswith("go-"):
+            self.app.open_mode(bid[3:])
+        elif bid == "switch-lang":
+            self.app.action_toggle_lang()
+        elif bid == "switch-theme":
+            self.app.action_toggle_theme()

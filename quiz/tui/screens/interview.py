@@ -1,0 +1,305 @@
+"""Mock interview: a setup form, one question at a time against a countdown, then a report.
+
+The InterviewEngine (quiz.session) owns time: the countdown shown is ``deadline - now``
+read from the app's clock on every refresh, never a count of timer ticks, and the engine
+auto-submits the typed draft when the deadline passes. No grade is shown before the end.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+    TextArea,
+)
+
+from quiz.deck.errors import QuizError
+from quiz.tui.screens.base import QuizScreen
+
+# How often the countdown is redrawn (and the engine asked whether time ran out).
+REFRESH_SECONDS = 0.25
+
+
+def clock_text(seconds: float) -> str:
+    s = max(0, int(seconds + 0.999))  # 0.2 s left still shows 0:01; zero only at the end
+    return f"{s // 60}:{s % 60:02d}"
+
+
+class InterviewSetupScreen(QuizScreen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("ctrl+s", "start", "Start", id="start"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        deck = self.app.deck
+        n = min(5, len(deck.cards)) if deck else 5
+        yield Header()
+        with VerticalScroll():
+            with Vertical(id="iv-setup"):
+                yield Label(self.t("iv.questions"))
+                yield Input(str(n), id="iv-n", type="integer")
+                yield Label(self.t("iv.minutes"))
+                yield Input("3", id="iv-minutes", type="number")
+                yield Label(self.t("iv.tags"))
+                tags = sorted({tg for c in deck.cards for tg in c.tags}) if deck else []
+                yield Input("", id="iv-tags", placeholder=" ".join(tags[:6]))
+                yield Label(self.t("iv.lang"))
+                yield Select([("中文", "zh"), ("English", "en")], value=self.lang,
+                             allow_blank=False, id="iv-lang")
+                yield Button(self.t("iv.start") + " (ctrl+s)", id="iv-start", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.t("iv.title")
+        for inp in self.query(Input):
+            inp.cursor_blink = not self.app.is_headless
+        self.query_one("#iv-n", Input).focus()
+
+    async def apply_lang(self) -> None:
+        # Keep what was typed: only the labels change.
+        self._localize()
+        labels = list(self.query(Label))
+        for label, key in zip(labels, ("iv.questions", "iv.minutes", "iv.tags", "iv.lang"),
+                              strict=False):
+            label.update(self.t(key))
+        self.query_one("#iv-start", Button).label = self.t("iv.start") + " (ctrl+s)"
+        self.sub_title = self.t("iv.title")
+        self.refresh_bindings()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_start()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "iv-start":
+            event.stop()
+            self.action_start()
+
+    def config(self) -> Any:
+        """The InterviewConfig from the form; QuizError with a readable message if invalid."""
+        from quiz.session.interview import InterviewConfig
+
+        try:
+            n = int(self.query_one("#iv-n", Input).value)
+            minutes = float(self.query_one("#iv-minutes", Input).value)
+        except ValueError:
+            raise QuizError(self.t("iv.bad_number")) from None
+        if n < 1 or minutes <= 0:
+            raise QuizError(self.t("iv.bad_number"))
+        tags = tuple(self.query_one("#iv-tags", Input).value.replace(",", " ").split())
+        lang = self.query_one("#iv-lang", Select).value
+        return InterviewConfig(questions=n, seconds_per_question=minutes * 60, tags=tags,
+                               lang=lang if isinstance(lang, str) else self.lang)
+
+    def action_start(self) -> None:
+        from quiz.session.interview import InterviewEngine
+
+        try:
+            cfg = self.config()
+            engine = InterviewEngine(self.app.deck, cfg, store=self.app.store,
+                                     clock=self.app.clock, grader=self.app.grader)
+            if not engine.cards:
+                raise QuizError(self.t("iv.no_cards"))
+            engine.start()
+        except QuizError as e:
+            self.notify(str(e), severity="error")
+            return
+        self.app.switch_screen(InterviewScreen(engine))
+
+
+class InterviewScreen(QuizScreen):
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Next", id="next"),
+        Binding("ctrl+e", "finish", "Finish", id="finish"),
+    ]
+
+    def __init__(self, engine: Any) -> None:
+        super().__init__()
+        self.engine = engine
+        self.timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="iv-body"):
+            with Horizontal(id="iv-top"):
+                yield Static(id="iv-progress")
+                yield Static(id="iv-countdown")
+            yield Static(id="iv-question", classes="section")
+            yield TextArea(id="iv-answer", soft_wrap=True, compact=True)
+            yield Button(id="iv-submit", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.t("iv.title")
+        ta = self.query_one("#iv-answer", TextArea)
+        ta.cursor_blink = not self.app.is_headless
+        self.show_question()
+        self.timer = self.set_interval(REFRESH_SECONDS, self.refresh_clock)
+
+    async def apply_lang(self) -> None:
+        self._localize()
+        self.sub_title = self.t("iv.title")
+        self.show_question(keep_text=True)
+        self.refresh_bindings()
+
+    def show_question(self, keep_text: bool = False) -> None:
+        q = self.engine.current
+        if q is None:
+            return
+        self.query_one("#iv-progress", Static).update(
+            self.t("iv.progress", n=q.position + 1, total=q.total))
+        self.query_one("#iv-question", Static).update(Text(q.text))
+        ta = self.query_one("#iv-answer", TextArea)
+        ta.placeholder = self.t("iv.placeholder")
+        if not keep_text:
+            ta.text = ""
+            ta.focus()
+        self.query_one("#iv-submit", Button).label = self.t("iv.submit")
+        self.refresh_clock()
+
+    def refresh_clock(self) -> None:
+        """Redraw the countdown from the deadline; move on when the engine timed out."""
+        from quiz.session.interview import InterviewState
+
+        eng = self.engine
+        if eng.state is InterviewState.FINISHED:
+            self.show_report()
+            return
+        left = eng.time_left()  # also times the question out (draft auto-submitted)
+        if eng.state is InterviewState.TIMED_OUT:
+            self.notify(self.t("iv.timed_out"), severity="warning", timeout=3)
+            self.advance()
+            return
+        if eng.state is InterviewState.FINISHED:
+            self.show_report()
+            return
+        cd = self.query_one("#iv-countdown", Static)
+        cd.update(self.t("iv.left", time=clock_text(left)))
+        cd.set_class(left <= 30, "-low")
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self.engine.set_draft(event.text_area.text)
+
+    def action_submit(self) -> None:
+        from quiz.session.interview import InterviewState
+
+        if self.engine.state is not InterviewState.ASKING:
+            return
+        try:
+            self.engine.submit(self.query_one("#iv-answer", TextArea).text)
+        except QuizError as e:
+            self.app.show_error(self.t("error.db"), str(e))
+            return
+        self.advance()
+
+    def advance(self) -> None:
+        try:
+            q = self.engine.next()
+        except QuizError as e:
+            self.app.show_error(self.t("error.db"), str(e))
+            return
+        if q is None:
+            self.show_report()
+        else:
+            self.show_question()
+
+    def action_finish(self) -> None:
+        try:
+            self.engine.finish()
+        except QuizError as e:
+            self.app.show_error(self.t("error.db"), str(e))
+            return
+        self.show_report()
+
+    def show_report(self) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
+        if self.app.screen is self:
+            self.app.switch_screen(InterviewReportScreen(self.engine.report))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "iv-submit":
+            event.stop()
+            self.action_submit()
+
+
+class InterviewReportScreen(QuizScreen):
+    """Per question: score, time, missed points; totals and the weakest tags."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("i", "again", "Interview", id="interview"),
+    ]
+
+    def __init__(self, report: Any) -> None:
+        super().__init__()
+        self.report = report
+
+    def compose(self) -> ComposeResult:
+        r = self.report
+        yield Header()
+        with VerticalScroll(id="iv-body"):
+            yield Static(self.t("iv.mean", score=r.mean_score), id="report-mean",
+                         classes="section")
+            yield Static(self.t("iv.counts", timed_out=r.timed_out, **{
+                k: r.counts.get(k, 0) for k in ("correct", "partial", "wrong")}),
+                id="report-counts")
+            weakest = ", ".join(f"{tg.tag} {tg.mean_score:.0%}" for tg in r.weakest_tags) or "-"
+            yield Static(f"{self.t('iv.weakest')}: {weakest}", id="report-weakest")
+            yield DataTable(id="report-table", cursor_type="row", zebra_stripes=True)
+            yield Static(id="report-detail", classes="panel")
+            if r.interview_id is not None:
+                yield Static(self.t("iv.saved", id=r.interview_id), classes="dim")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.t("iv.report")
+        table = self.query_one("#report-table", DataTable)
+        table.add_columns(*(self.t(f"iv.col.{c}") for c in ("n", "card", "score", "time",
+                                                               "missed")))
+        for q in self.report.questions:
+            score = Text(f"{q.score:.0%} {self.t('verdict.' + q.verdict)}",
+                         style={"correct": "green", "partial": "yellow"}.get(q.verdict, "red"))
+            secs = f"{q.seconds:.0f}s" + (" !" if q.timed_out else "")
+            missed = ", ".join(m.id for m in q.missed_key_points) or "-"
+            table.add_row(str(q.position + 1), q.card_id, score, secs, missed,
+                          key=str(q.position))
+        table.focus()
+        if self.report.questions:
+            self.show_detail(0)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value is not None:
+            self.show_detail(int(event.row_key.value))
+
+    def show_detail(self, position: int) -> None:
+        q = self.report.questions[position]
+        out = Text()
+        out.append(f"{q.question}\n", style="bold")
+        if q.answer.strip():
+            out.append(f"{q.answer.strip()}\n", style="italic")
+        if q.missed_key_points:
+            out.append(f"{self.t('iv.missed')}:\n", style="bold")
+            for m in q.missed_key_points:
+                out.append(f"  ✗ {m.id}: {m.text}\n")
+        for note in q.misconceptions:
+            out.append(f"  ⚠ {note.feedback}\n", style="yellow")
+        out.append(f"{self.t('study.model_answer')}:\n", style="bold")
+        out.append(q.model_answer.strip())
+        self.query_one("#report-detail", Static).update(out)
+
+    def action_again(self) -> None:
+        self.app.switch_screen(InterviewSetupScreen())
