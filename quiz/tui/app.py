@@ -246,7 +246,7 @@ class QuizApp(App):
     @work(thread=True, exclusive=True, exit_on_error=False, group="lab")
     def _run_lab_worker(self, lab_id: str, quick: bool) -> None:
         try:
-            from labs.runner import run_lab
+            from quiz.tui.labinfo import run_lab
 
             result = run_lab(
                 lab_id, quick=quick,

@@ -64,3 +64,23 @@ def curves(evidence: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
         for i, v in enumerate(evidence):
             out.extend(curves(v, f"{path}[{i}]"))
     return out
+
+
+def run_lab(lab_id: str, **kwargs: Any) -> dict[str, Any]:
+    """``labs.runner.run_lab`` (blocking: call it from a thread worker)."""
+    from labs.runner import run_lab as _run_lab
+
+    return _run_lab(lab_id, **kwargs)
+
+
+def summary(run: dict[str, Any] | None) -> str:
+    """'ok · 2 supported, 1 refuted' for the labs table."""
+    if not run:
+        return ""
+    counts: dict[str, int] = {}
+    for c in run.get("claims") or ():
+        v = c.get("verdict") or "inconclusive"
+        counts[v] = counts.get(v, 0) + 1
+    parts = [f"{n} {v}" for v, n in sorted(counts.items())]
+    return " · ".join([str(run.get("status", "?")), ", ".join(parts)] if parts
+                      else [str(run.get("status", "?"))])

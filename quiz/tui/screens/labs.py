@@ -1,0 +1,235 @@
+"""Labs: each lab with the claims it checks and its last result; run one (quick or full)
+with a progress bar and a live log; the findings in a table and curves as a plot.
+
+The run happens in the App's thread worker (``QuizApp.start_lab``), which only posts
+messages; the App forwards them here through ``lab_event``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, ProgressBar, RichLog, Static
+
+from quiz.deck.model import pick
+from quiz.tui import labinfo
+from quiz.tui.messages import LabFailed, LabFinished, LabLog, LabProgress
+from quiz.tui.screens.base import QuizScreen
+
+HELD = {True: ("✓", "green"), False: ("✗", "red"), None: ("?", "yellow")}
+
+
+class LabsScreen(QuizScreen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("r", "run", "Run lab", id="run_lab"),
+        Binding("m", "toggle_mode", "Quick/full", id="mode"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.labs: dict[str, Any] = {}
+        self.selected: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="labs-body"):
+            yield Static(id="lab-mode")
+            yield DataTable(id="labs-table", cursor_type="row", zebra_stripes=True)
+            yield Static(id="lab-statements", classes="panel")
+            with Horizontal(id="lab-status"):
+                yield Static(id="lab-status-text")
+                yield ProgressBar(id="lab-progress", total=1.0, show_eta=False)
+            yield RichLog(id="lab-log", wrap=True, markup=False, max_lines=500)
+            yield Static(id="lab-findings-title", classes="section")
+            yield DataTable(id="lab-findings", zebra_stripes=True, cursor_type="row")
+            yield Static(id="lab-claims", classes="panel")
+            from textual_plotext import PlotextPlot
+
+            yield PlotextPlot(id="lab-plot", classes="hidden")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.t("labs.title")
+        self.labs = labinfo.registry()
+        st = self.app.lab_state
+        log = self.query_one("#lab-log", RichLog)
+        for line in st.log:
+            log.write(line)
+        self.fill_table()
+        self.render_mode()
+        self.render_status()
+        table = self.query_one("#labs-table", DataTable)
+        table.focus()
+        if not self.labs:
+            self.query_one("#lab-statements", Static).update(self.t("labs.none"))
+
+    async def apply_lang(self) -> None:
+        self._localize()
+        self.sub_title = self.t("labs.title")
+        self.fill_table()
+        self.render_mode()
+        self.render_status()
+        self.refresh_bindings()
+
+    # -- the list ----------------------------------------------------------------------------
+    def last(self, lab_id: str) -> dict[str, Any] | None:
+        return self.app.lab_state.results.get(lab_id) or labinfo.last_run(self.app.data_dir,
+                                                                           lab_id)
+
+    def fill_table(self) -> None:
+        table = self.query_one("#labs-table", DataTable)
+        keep = self.selected
+        table.clear(columns=True)
+        table.add_columns(*(self.t(f"labs.col.{c}") for c in ("lab", "claims", "last", "date")))
+        deck = self.app.deck
+        for lab_id, lab in self.labs.items():
+            title = pick(getattr(lab, "title", {}) or {}, self.lang)
+            claims = deck.claims_for_lab(lab_id) if deck else []
+            run = self.last(lab_id)
+            last = labinfo.summary(run) if run else self.t("labs.never")
+            table.add_row(Text(f"{lab_id} · {title}"), str(len(claims)), last,
+                          labinfo.run_date(run), key=lab_id)
+        if keep in self.labs:
+            table.move_cursor(row=list(self.labs).index(keep))
+        elif self.labs:
+            self.selected = next(iter(self.labs))
+            self.show_lab(self.selected)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "labs-table" and event.row_key.value is not None:
+            self.selected = event.row_key.value
+            self.show_lab(self.selected)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "labs-table":
+            self.action_run()
+
+    def show_lab(self, lab_id: str) -> None:
+        """The statements the lab tests and the deck claims it settles; its last findings."""
+        lab = self.labs.get(lab_id)
+        if lab is None:
+            return
+        out = Text()
+        out.append(f"{self.t('labs.statements')}\n", style="bold")
+        for s in getattr(lab, "statements", ()) or ():
+            out.append(f"  • {pick(s.text, self.lang)}", style="")
+            out.append(f"  [{s.id}]\n", style="dim")
+        deck = self.app.deck
+        claims = deck.claims_for_lab(lab_id) if deck else []
+        if claims:
+            out.append(f"{self.t('labs.claims')}\n", style="bold")
+            run = self.last(lab_id)
+            for card, claim in claims:
+                verdict = labinfo.claim_verdict(run, card.id, claim.id)
+                out.append(f"  {card.id}/{claim.id}: ", style="dim")
+                out.append(claim.statement)
+                if verdict:
+                    style = {"supported": "green", "refuted": "red"}.get(verdict, "yellow")
+                    out.append(f"  → {self.t('lab.' + verdict)}", style=f"bold {style}")
+                out.append("\n")
+        out.rstrip()
+        self.query_one("#lab-statements", Static).update(out)
+        self.show_result(self.last(lab_id))
+
+    # -- running -----------------------------------------------------------------------------
+    def action_run(self) -> None:
+        if self.selected is None:
+            self.notify(self.t("labs.none"), severity="warning")
+            return
+        if self.app.start_lab(self.selected):
+            self.query_one("#lab-log", RichLog).clear()
+
+    def action_toggle_mode(self) -> None:
+        st = self.app.lab_state
+        st.quick = not st.quick
+        self.render_mode()
+
+    def render_mode(self) -> None:
+        st = self.app.lab_state
+        key = "labs.mode.quick" if st.quick else "labs.mode.full"
+        self.query_one("#lab-mode", Static).update(f"{self.t(key)}  (m)  ·  {self.t('labs.run')}")
+
+    def render_status(self) -> None:
+        st = self.app.lab_state
+        bar = self.query_one("#lab-progress", ProgressBar)
+        bar.update(progress=st.fraction)
+        text = st.message if st.running else ""
+        self.query_one("#lab-status-text", Static).update(Text(text))
+
+    def lab_event(self, msg) -> None:
+        """Called by the App for every message of the lab worker."""
+        if not self.is_mounted:
+            return
+        if isinstance(msg, LabLog):
+            self.query_one("#lab-log", RichLog).write(msg.line)
+        elif isinstance(msg, LabProgress):
+            self.render_status()
+        elif isinstance(msg, LabFinished):
+            self.render_status()
+            self.fill_table()
+            if msg.lab_id == self.selected:
+                self.show_lab(msg.lab_id)
+            if msg.result.get("error"):
+                self.query_one("#lab-log", RichLog).write(str(msg.result["error"]))
+        elif isinstance(msg, LabFailed):
+            self.render_status()
+            self.query_one("#lab-log", RichLog).write(msg.error)
+
+    # -- results -----------------------------------------------------------------------------
+    def show_result(self, run: dict[str, Any] | None) -> None:
+        title = self.query_one("#lab-findings-title", Static)
+        table = self.query_one("#lab-findings", DataTable)
+        table.clear(columns=True)
+        plot_widget = self.query_one("#lab-plot")
+        if not run:
+            title.update("")
+            table.display = False
+            plot_widget.set_class(True, "hidden")
+            self.query_one("#lab-claims", Static).display = False
+            return
+        table.display = True
+        head = f"{self.t('labs.findings')} · {run.get('status', '?')}"
+        if run.get("duration_s") is not None:
+            head += f" · {float(run['duration_s']):.1f}s"
+        head += f" · {'quick' if run.get('quick') else 'full'} · {labinfo.run_date(run)}"
+        title.update(head)
+        table.add_columns(*(self.t(f"labs.col.{c}") for c in ("finding", "held", "summary")))
+        curves: list[tuple[str, dict[str, Any]]] = []
+        for f in run.get("findings") or ():
+            mark, style = HELD.get(f.get("held"), HELD[None])
+            table.add_row(f.get("id", ""), Text(mark, style=f"bold {style}"),
+                          Text(str(f.get("summary", ""))))
+            curves.extend((f"{f.get('id')}{'.' + p if p else ''}", c)
+                          for p, c in labinfo.curves(f.get("evidence")))
+        claims = self.query_one("#lab-claims", Static)
+        err = run.get("error")
+        claims.display = bool(err)
+        if err:
+            claims.update(Text(str(err), style="red"))
+        self.plot(curves)
+
+    def plot(self, curves: list[tuple[str, dict[str, Any]]]) -> None:
+        widget = self.query_one("#lab-plot")
+        widget.set_class(not curves, "hidden")
+        if not curves:
+            return
+        plt = widget.plt
+        plt.clear_data()
+        plt.clear_figure()
+        name, first = curves[0]
+        for label, c in curves[:4]:
+            try:
+                xs = [float(x) for x in c["x"]]
+                ys = [float(y) for y in c["y"]]
+            except (TypeError, ValueError):
+                continue
+            plt.plot(xs, ys, marker="braille", label=label)
+        plt.title(name)
+        plt.xlabel(str(first.get("x_label", "x")))
+        plt.ylabel(str(first.get("y_label", "y")))
+        widget.refresh()
