@@ -145,9 +145,14 @@ class QuizApp(App):
             self.show_error(t("error.deck", self.lang), t("error.deck", self.lang))
             return
         try:
+            if mode in ("study", "practice", "interview", "stats"):
+                self.store  # noqa: B018 - open it now: a broken database stops here, not mid-screen
             screen = self._make_screen(mode)
         except QuizError as e:
-            self.show_error(t("error.title", self.lang), str(e))
+            from quiz.store.db import StoreError
+
+            title = "error.db" if isinstance(e, StoreError) else "error.title"
+            self.show_error(t(title, self.lang), str(e))
             return
         self.push_screen(screen)
 

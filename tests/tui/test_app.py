@@ -1,0 +1,315 @@
+"""Pilot tests: each flow driven through the real app, asserting on state and messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from textual.widgets import DataTable, RichLog, TextArea
+
+from quiz.tui.messages import LabFinished, LabLog, LabProgress
+
+
+async def test_home_shows_counts_and_opens_modes(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        counts = str(app.screen.query_one("#home-counts").render())
+        assert "3 cards" in counts and "3 new" in counts and "none yet" in counts
+        for key, name in (("s", "StudyScreen"), ("b", "BrowseScreen"), ("l", "LabsScreen"),
+                          ("t", "StatsScreen"), ("i", "InterviewSetupScreen")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert type(app.screen).__name__ == name
+            await pilot.press("escape")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "HomeScreen"
+
+
+async def test_study_card_end_to_end(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.phase == "ask" and screen.item.card.id == "formats"
+        await pilot.press(*"It loads only TorchScript, a .ptl file")
+        assert screen.query_one("#study-answer", TextArea).text.startswith("It loads")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.phase == "graded"
+        ans = screen.answered
+        assert ans.verdict == "correct" and ans.score > 0.9
+        found = {kp["id"] for kp in ans.grade_dict["key_points"] if kp["found"]}
+        assert found == {"torchscript-only", "ptl-file"}
+        # The matched words are highlighted in the answer shown back.
+        shown = screen.query_one("#grade-answer").render()
+        assert any("underline" in str(span.style) for span in shown.spans)
+        # Rating buttons carry the next interval; the suggestion has focus.
+        suggested = screen.query_one(f"#rate-{int(ans.suggested)}")
+        assert suggested.has_focus and "·" in str(suggested.label)
+        await pilot.press("enter")
+        await pilot.pause()
+        attempts = app.store.attempts()
+        assert len(attempts) == 1 and attempts[0].card_id == "formats"
+        assert attempts[0].rating == int(ans.suggested)
+        assert app.store.review_state("formats") is not None
+        assert screen.item.card.id == "threads"  # the next card is served
+
+
+async def test_study_override_and_reveal(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("ctrl+o")  # show the answer without typing
+        await pilot.pause()
+        assert screen.phase == "graded" and not screen.answered.answered
+        assert int(screen.answered.suggested) == 1
+        await pilot.press("y")  # "I was right": Good, overriding the suggested Again
+        await pilot.pause()
+        assert screen.last_rated.overridden and int(screen.last_rated.rating) == 3
+        assert app.store.attempts()[0].rating == 3
+
+
+async def test_practice_anyway_when_nothing_due(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        for _ in range(3):
+            await pilot.press("ctrl+o")
+            await pilot.pause()
+            await pilot.press("4")
+            await pilot.pause()
+        assert screen.phase == "empty"
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.phase == "ask" and screen.item.kind == "practice"
+
+
+async def test_interview_times_out_and_reports(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one("#iv-n").value = "2"
+        app.screen.query_one("#iv-minutes").value = "1"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "InterviewScreen"
+        assert "1:00" in str(screen.query_one("#iv-countdown").render())
+        await pilot.press(*"not always")
+        clock.advance(20)
+        screen.refresh_clock()  # what the interval timer does
+        assert "0:40" in str(screen.query_one("#iv-countdown").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press(*"weights to int8")
+        clock.advance(61)  # past the second deadline: the draft is auto-submitted
+        screen.refresh_clock()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "InterviewReportScreen"
+        report = app.screen.report
+        assert [q.timed_out for q in report.questions] == [False, True]
+        assert report.questions[1].answer == "weights to int8"
+        assert report.questions[0].seconds == 20
+        assert report.interview_id is not None
+        stored = app.store.interview(report.interview_id)
+        assert stored.finished and stored.totals["timed_out"] == 1
+        table = app.screen.query_one("#report-table", DataTable)
+        assert table.row_count == 2
+
+
+async def test_lab_run_in_worker(make_app, fake_labs):
+    app = make_app()
+    seen = []
+    async with app.run_test(size=(100, 40), message_hook=seen.append) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#labs-table", DataTable).row_count == 1
+        assert "never run" in str(screen.query_one("#labs-table", DataTable).get_row_at(0)[2])
+        await pilot.press("m")  # full mode
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert fake_labs["calls"] == [{"lab": "fake", "quick": False}]
+        kinds = [type(m) for m in seen if isinstance(m, (LabProgress, LabLog, LabFinished))]
+        assert LabProgress in kinds and LabLog in kinds and kinds[-1] is LabFinished
+        assert app.lab_state.running is None
+        log = screen.query_one("#lab-log", RichLog)
+        assert len(log.lines) >= 2
+        findings = screen.query_one("#lab-findings", DataTable)
+        assert findings.row_count == 1
+        assert not screen.query_one("#lab-plot").has_class("hidden")
+        assert "refuted" in str(screen.query_one("#lab-statements").render())
+
+
+async def test_lab_failure_shows_error_and_app_survives(make_app, monkeypatch):
+    from quiz.tui import labinfo
+
+    def broken(*a, **k):
+        raise RuntimeError("torch is not installed")
+
+    monkeypatch.setattr(labinfo, "run_lab", broken)
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ErrorModal"
+        assert "torch is not installed" in app.screen.message
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LabsScreen"
+        assert app.lab_state.running is None
+
+
+async def test_fact_check_runs_lab_from_study(make_app, fake_labs):
+    app = make_app()
+    async with app.run_test(size=(100, 60)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        panel = app.screen.query_one("#factcheck")
+        assert "never run" in str(panel.render())
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert fake_labs["calls"] == [{"lab": "fake", "quick": True}]
+        text = str(panel.render())
+        assert "refuted" in text and "PyTorch Mobile" in text
+
+
+async def test_language_switch(make_app):
+    app = make_app(lang="zh")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert "张卡片" not in str(app.screen.query_one("#home-counts").render())
+        assert "卡片" in str(app.screen.query_one("#home-counts").render())
+        await pilot.press("s")
+        await pilot.pause()
+        question = app.screen.query_one("#study-question")
+        assert "模型格式" in str(question.render())
+        await pilot.press(*"abc")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.lang == "en"
+        assert "Which model formats" in str(question.render())
+        assert app.screen.query_one("#study-answer", TextArea).text == "abc"  # kept
+        descriptions = {b.binding.id: b.binding.description
+                        for b in app.screen.active_bindings.values()}
+        assert descriptions["submit"] == "Submit" and descriptions["lang"] == "中文"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "cards" in str(app.screen.query_one("#home-counts").render())
+
+
+async def test_browse_fuzzy_search_and_card_view(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        table = app.screen.query_one("#browse-table", DataTable)
+        assert table.row_count == 3
+        await pilot.press("ctrl+f", *"thred")  # a typo still finds it
+        await pilot.pause()
+        assert table.row_count >= 1
+        assert table.get_row_at(0)[0] == "threads"
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CardScreen"
+        body = str(app.screen.query_one("#card-text").render())
+        assert "#5" in body and "physical-cores" in body
+
+
+async def test_command_palette_jumps_to_card(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"quantization")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CardScreen"
+        assert app.screen.card.id == "quantization"
+
+
+async def test_help_lists_binding_ids(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        text = str(app.screen.query_one("#help-keys").render())
+        assert "[study]" in text and "[help]" in text and "[lang]" in text
+
+
+async def test_bad_database_is_an_error_not_a_crash(make_app, tmp_path):
+    data = tmp_path / "bad"
+    data.mkdir()
+    (data / "quiz.db").write_bytes(b"this is not sqlite" * 100)
+    app = make_app(data_dir=data)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ErrorModal"
+        assert "quiz.db" in app.screen.message
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen" and app.is_running
+
+
+def test_every_binding_has_an_id():
+    from quiz.tui.app import QuizApp
+    from quiz.tui.screens import browse, home, interview, labs, modals, stats, study
+
+    classes = [QuizApp, home.HomeScreen, study.StudyScreen, interview.InterviewSetupScreen,
+               interview.InterviewScreen, interview.InterviewReportScreen, labs.LabsScreen,
+               browse.BrowseScreen, browse.CardScreen, stats.StatsScreen, modals.ErrorModal,
+               modals.HelpScreen]
+    for cls in classes:
+        for b in cls.BINDINGS:
+            assert b.id, f"{cls.__name__}: {b.key} has no id"
+            assert b.show
+
+
+def test_opening_the_app_does_not_import_torch(tmp_path, deck_path):
+    code = textwrap.dedent(f"""
+        import asyncio, sys
+        from quiz.tui.app import QuizApp
+        async def main():
+            app = QuizApp(deck_path={str(deck_path)!r}, data_dir={str(tmp_path)!r})
+            async with app.run_test() as pilot:
+                await pilot.pause()
+                assert type(app.screen).__name__ == "HomeScreen"
+        asyncio.run(main())
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "onnx",
+                       "onnxruntime"))
+        print("HEAVY", heavy)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "HEAVY []" in out
+
+
+def test_bad_deck_exits_before_the_tui(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: x\ncards:\n  - id: Bad Id\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "quiz.cli", str(bad)], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 1
+    assert "bad.yaml" in proc.stderr and "cannot be opened" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
