@@ -29,6 +29,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_show)
 
+    p = sub.add_parser("import-md", help="draft cards from a markdown Q&A file, merging duplicates")
+    p.add_argument("file", help="markdown file ('#### N. title', '**题目：**', '**答案：**', '**解析：**')")
+    p.add_argument("-o", "--output", required=True, help="YAML deck file to write")
+    p.add_argument("--threshold", type=_threshold, default=None,
+                   help="similarity (0-100) above which a pair is reported for review (default 85)")
+    p.add_argument("--force", action="store_true", help="overwrite OUTPUT if it exists")
+    p.set_defaults(func=cmd_import_md)
+
+    p = sub.add_parser("dedup", help="find duplicate and near-duplicate questions")
+    p.add_argument("path", help="a markdown Q&A file, or a deck file or folder")
+    p.add_argument("--threshold", type=_threshold, default=None,
+                   help="similarity (0-100) above which a pair is reported (default 85)")
+    p.add_argument("--json", action="store_true", help='{"groups": [{"members", "score", "kind"}]}')
+    p.set_defaults(func=cmd_dedup)
+
+
+def _threshold(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= 100:
+        raise argparse.ArgumentTypeError("must be in (0, 100]")
+    return value
+
 
 def cmd_lint(args) -> int:
     from quiz.deck.lint import lint_deck
@@ -115,3 +140,68 @@ def render_card(card, lang: str | None) -> str:
                 out.append(f"    {pick(cl.correction, lang)}")
             out += [f"    source: {s}" for s in cl.sources]
     return "\n".join(out)
+
+
+def _is_markdown(path: str) -> bool:
+    return path.lower().endswith((".md", ".markdown", ".txt"))
+
+
+def cmd_import_md(args) -> int:
+    from pathlib import Path
+
+    from quiz.deck.dedup import DEFAULT_THRESHOLD
+    from quiz.deck.importer import draft_deck
+    from quiz.deck.markdown import read_markdown
+    from quiz.deck.writer import dump_yaml
+
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        raise QuizError(f"{out}: already exists; pass --force to overwrite it")
+    entries = read_markdown(args.file)
+    title = Path(args.file).stem
+    for line in Path(args.file).read_text(encoding="utf-8").splitlines():
+        if line.startswith("### "):  # the document's own title, when it has one
+            title = line[4:].strip()
+            break
+    result = draft_deck(entries, title, args.threshold or DEFAULT_THRESHOLD)
+    header = (f"# Draft cards imported from {args.file} by `quiz import-md`.\n"
+              "# Each needs an English text, key points, misconceptions and checked claims.\n")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(header + dump_yaml(result.deck), encoding="utf-8")
+    except OSError as e:
+        raise QuizError(f"{out}: cannot write: {e.strerror or e}") from None
+    load_deck(out)  # what we wrote must load; a failure here is a bug worth surfacing
+    print(f"{len(entries)} questions -> {len(result.deck['cards'])} draft cards in {out}")
+    for g in result.merged:
+        print(f"  merged {' = '.join(map(str, g.members))} (similarity {g.score:.0f})")
+    for g in result.to_review:
+        print(f"  review {' ~ '.join(map(str, g.members))}: similar (answer {g.answer_score:.0f}, "
+              f"question {g.question_score:.0f}) but kept apart; merge by hand if they are the same")
+    return 0
+
+
+def cmd_dedup(args) -> int:
+    from quiz.deck.dedup import DEFAULT_THRESHOLD, Item, find_groups
+
+    threshold = args.threshold or DEFAULT_THRESHOLD
+    if _is_markdown(args.path):
+        from quiz.deck.importer import entry_items
+        from quiz.deck.markdown import read_markdown
+
+        items = entry_items(read_markdown(args.path))
+    else:
+        deck = load_deck(args.path)
+        items = [Item(c.id, "\n".join(c.question.values()), "\n".join(c.answer.values()))
+                 for c in deck.cards]
+    groups = find_groups(items, threshold=threshold)
+    if args.json:
+        print(json.dumps({"groups": [g.to_dict() for g in groups]}, ensure_ascii=False, indent=2))
+        return 0
+    if not groups:
+        print(f"no duplicates among {len(items)} items (threshold {threshold:g})")
+    for g in groups:
+        sign = " = " if g.kind == "duplicate" else " ~ "
+        print(f"{g.kind:9} {g.score:5.1f}  {sign.join(map(str, g.members))}  "
+              f"(question {g.question_score:.0f}, answer {g.answer_score:.0f})")
+    return 0
