@@ -212,3 +212,21 @@ def test_calls_out_of_order_raise(store, clock):
 def test_question_language(store, clock):
     s = session(make_deck(["a"]), store, clock, lang="en")
     assert s.next_card().question == "Question a"
+
+
+def test_with_the_real_grader(store, clock):
+    """Integration: the default grader (quiz.grading.grade, imported lazily) drives ratings."""
+    s = StudySession(make_deck(["a", "b"]), store, clock=clock, lang="en")
+    s.next_card()
+    clock.advance(60)
+    good = s.submit("It is saved as TorchScript and uses quantization")
+    assert (good.verdict, good.suggested) == ("correct", Rating.Good)
+    assert [k["found"] for k in good.grade_dict["key_points"]] == [True, True]
+    s.rate()
+    s.next_card()
+    clock.advance(60)
+    bad = s.submit("PyTorch Mobile supports ONNX")
+    assert bad.verdict == "wrong" and bad.suggested == Rating.Again
+    assert [m["id"] for m in bad.grade_dict["misconceptions"]] == ["onnx"]
+    s.rate()
+    assert [a.verdict for a in store.attempts()] == ["correct", "wrong"]
