@@ -91,23 +91,29 @@ class QuizApp(App):
             self.set_reactive(QuizApp.lang, lang)
 
     # -- start -----------------------------------------------------------------------------
-    def on_mount(self) -> None:
-        self.theme = THEMES[0]
+    def get_default_screen(self):
+        """Home is the bottom screen (no blank default screen to build first)."""
+        from quiz.tui.screens.home import HomeScreen
+
         try:
             self.load_deck()
         except DeckError as e:
-            self.show_error(t("error.deck", self.lang), "\n".join(str(p) for p in e.problems))
+            self._deck_error = e
         localize_bindings(self, self.lang)
-        from quiz.tui.screens.home import HomeScreen
+        return HomeScreen()
 
-        self.push_screen(HomeScreen())
+    def on_mount(self) -> None:
+        error = getattr(self, "_deck_error", None)
+        if error is not None:
+            self.show_error(t("error.deck", self.lang),
+                            "\n".join(str(p) for p in error.problems))
         if self.start_mode:
             self.call_after_refresh(self.open_mode, self.start_mode)
 
     def load_deck(self) -> Deck:
-        from quiz.deck.loader import load_deck
+        from quiz.tui.deckcache import load_deck_cached
 
-        self.deck = load_deck(self.deck_path)
+        self.deck = load_deck_cached(self.deck_path, self.data_dir / "cache")
         if not self._lang_given and self.deck.languages:
             self.set_reactive(QuizApp.lang, self.deck.languages[0])
         return self.deck

@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from quiz.deck.model import Card, pick
 from quiz.tui.screens.base import QuizScreen
 from quiz.tui.widgets.cardtext import factcheck_text
+from quiz.tui.widgets.footer import QuizFooter
 
 # rapidfuzz scores (0-100) below this do not match; ids and tags also match by substring.
 MIN_SCORE = 60
@@ -50,7 +51,7 @@ class BrowseScreen(QuizScreen):
         yield Input(id="browse-search", placeholder=self.t("browse.search"))
         yield Static(id="browse-count")
         yield DataTable(id="browse-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.t("browse.title")
@@ -117,7 +118,7 @@ class CardScreen(QuizScreen):
         yield Header()
         with VerticalScroll(id="card-body"):
             yield Static(self.body(), id="card-text")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.card.id

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Static
+from textual.containers import Center, Vertical
+from textual.widgets import Header, OptionList, Static
+from textual.widgets.option_list import Option
 
 from quiz.deck.errors import QuizError
 from quiz.deck.model import pick
 from quiz.tui.screens.base import QuizScreen
+from quiz.tui.widgets.footer import QuizFooter
 
 ENTRIES = (("study", "s"), ("interview", "i"), ("labs", "l"), ("browse", "b"), ("stats", "t"))
 
@@ -21,24 +23,22 @@ class HomeScreen(QuizScreen):
                 for mode, key in ENTRIES]
 
     def compose(self) -> ComposeResult:
+        # One OptionList rather than a row of buttons: a keyboard menu, and few widgets to
+        # style, which keeps start-up close to a bare Textual app.
         yield Header()
         with Vertical(id="home"):
             yield Static(self._title(), id="home-title")
             yield Static(self._counts(), id="home-counts")
             with Center():
-                with Horizontal(id="home-modes"):
-                    for mode, key in ENTRIES:
-                        yield Button(f"{self.t('key.' + mode)} ({key})", id=f"go-{mode}",
-                                     variant="primary" if mode == "study" else "default")
-            with Center():
-                with Horizontal(id="home-switches"):
-                    yield Button(self.t("home.lang"), id="switch-lang")
-                    yield Button(self.t("home.theme"), id="switch-theme")
+                yield OptionList(*self._options(), id="home-menu")
             yield Static(self.t("home.hint"), id="home-hint", classes="dim")
-        yield Footer()
+        yield QuizFooter()
 
-    def on_mount(self) -> None:
-        self.query_one("#go-study", Button).focus()
+    def _options(self) -> list[Option]:
+        opts = [Option(f"{key}  {self.t('key.' + mode)}", id=mode) for mode, key in ENTRIES]
+        opts.append(Option(f"f2  {self.t('home.lang')}", id="switch-lang"))
+        opts.append(Option(f"f3  {self.t('home.theme')}", id="switch-theme"))
+        return opts
 
     def on_screen_resume(self) -> None:
         # Back from a mode: counts and the last interview score may have changed.
@@ -79,11 +79,11 @@ class HomeScreen(QuizScreen):
         return (f"{n} {self.t('home.cards')} · {due} {self.t('home.due')} · {new} "
                 f"{self.t('home.new')} · {self.t('home.last_interview')}: {last_text}")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        bid = event.button.id or ""
-        if bid.startswith("go-"):
-            self.app.open_mode(bid[3:])
-        elif bid == "switch-lang":
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        oid = event.option.id or ""
+        if oid == "switch-lang":
             self.app.action_toggle_lang()
-        elif bid == "switch-theme":
+        elif oid == "switch-theme":
             self.app.action_toggle_theme()
+        else:
+            self.app.open_mode(oid)

@@ -16,7 +16,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Header,
     Input,
     Label,
@@ -27,6 +26,7 @@ from textual.widgets import (
 
 from quiz.deck.errors import QuizError
 from quiz.tui.screens.base import QuizScreen
+from quiz.tui.widgets.footer import QuizFooter
 
 # How often the countdown is redrawn (and the engine asked whether time ran out).
 REFRESH_SECONDS = 0.25
@@ -60,7 +60,7 @@ class InterviewSetupScreen(QuizScreen):
                 yield Select([("中文", "zh"), ("English", "en")], value=self.lang,
                              allow_blank=False, id="iv-lang")
                 yield Button(self.t("iv.start") + " (ctrl+s)", id="iv-start", variant="primary")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.t("iv.title")
@@ -139,7 +139,7 @@ class InterviewScreen(QuizScreen):
             yield Static(id="iv-question", classes="section")
             yield TextArea(id="iv-answer", soft_wrap=True, compact=True)
             yield Button(id="iv-submit", variant="primary")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.t("iv.title")
@@ -263,7 +263,7 @@ class InterviewReportScreen(QuizScreen):
             yield Static(id="report-detail", classes="panel")
             if r.interview_id is not None:
                 yield Static(self.t("iv.saved", id=r.interview_id), classes="dim")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.t("iv.report")

@@ -13,12 +13,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, ProgressBar, RichLog, Static
+from textual.widgets import DataTable, Header, ProgressBar, RichLog, Static
 
 from quiz.deck.model import pick
 from quiz.tui import labinfo
 from quiz.tui.messages import LabFailed, LabFinished, LabLog, LabProgress
 from quiz.tui.screens.base import QuizScreen
+from quiz.tui.widgets.footer import QuizFooter
 
 HELD = {True: ("✓", "green"), False: ("✗", "red"), None: ("?", "yellow")}
 
@@ -51,7 +52,7 @@ class LabsScreen(QuizScreen):
             from textual_plotext import PlotextPlot
 
             yield PlotextPlot(id="lab-plot", classes="hidden")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.t("labs.title")

@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from quiz.deck.errors import QuizError
 from quiz.tui.screens.base import QuizScreen
+from quiz.tui.widgets.footer import QuizFooter
 
 
 class StatsScreen(QuizScreen):
@@ -31,7 +32,7 @@ class StatsScreen(QuizScreen):
             yield Static(self.t("stats.interviews"), classes="section")
             yield DataTable(id="stats-interviews", zebra_stripes=True)
             yield Static(id="stats-orphans", classes="dim")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.t("stats.title")

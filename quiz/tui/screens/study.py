@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Static, TextArea
+from textual.widgets import Button, Header, Static, TextArea
 
 from quiz.deck.errors import QuizError
 from quiz.deck.model import pick
@@ -24,6 +24,7 @@ from quiz.tui.widgets.cardtext import (
     key_points_text,
     misconceptions_text,
 )
+from quiz.tui.widgets.footer import QuizFooter
 
 RATE = Binding.Group("Rate", compact=True)
 
@@ -83,7 +84,7 @@ class StudyScreen(QuizScreen):
                 with Horizontal(id="empty-actions"):
                     yield Button(id="practice-anyway", variant="primary")
                     yield Button(id="go-home")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         ta = self.query_one("#study-answer", TextArea)
