@@ -1,16 +1,22 @@
 """FSRS scheduling through the ``fsrs`` package: stable card ids, suggested ratings, previews.
 
 The preview computes the outcome of every rating once; rating a card applies the outcome
-that was previewed, so the interval shown ("2d") is exactly the one stored even though
-fsrs adds random fuzz to long intervals.
+that was previewed, so the interval shown ("2d") is exactly the one stored. The random fuzz
+fsrs adds to long intervals is seeded from the card, the rating and the review time, so the
+same review always gives the same interval (stable previews, stable TUI snapshots).
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import fsrs.scheduler as fsrs_scheduler
 from fsrs import Card as FsrsCard
 from fsrs import Rating, ReviewLog, Scheduler
 
@@ -77,13 +83,30 @@ class Outcome:
         return RATING_NAMES[self.rating]
 
 
+_FUZZ_LOCK = threading.Lock()
+
+
+@contextmanager
+def _seeded_fuzz(seed: str) -> Iterator[None]:
+    # fsrs draws its fuzz from the module-level random(); swap in a seeded generator for
+    # the duration of one review (under a lock, and restored after).
+    with _FUZZ_LOCK:
+        saved = fsrs_scheduler.random
+        fsrs_scheduler.random = random.Random(seed).random
+        try:
+            yield
+        finally:
+            fsrs_scheduler.random = saved
+
+
 def preview(scheduler: Scheduler, card: FsrsCard, now: datetime,
             duration_ms: int | None = None) -> dict[Rating, Outcome]:
-    """The outcome of each of the four ratings at ``now``."""
+    """The outcome of each of the four ratings at ``now`` (deterministic)."""
     out: dict[Rating, Outcome] = {}
     for rating in Rating:
-        new, log = scheduler.review_card(card, rating, review_datetime=now,
-                                         review_duration=duration_ms)
+        with _seeded_fuzz(f"{card.card_id}:{int(rating)}:{now.isoformat()}"):
+            new, log = scheduler.review_card(card, rating, review_datetime=now,
+                                             review_duration=duration_ms)
         interval = new.due - now
         out[rating] = Outcome(rating, new.due, interval, humanize(interval), new, log)
     return out
