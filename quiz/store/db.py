@@ -169,7 +169,7 @@ class Store:
             except sqlite3.OperationalError as e:
                 raise _os_error(self.path, e) from e
 
-    def _rows(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+    def _rows(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
         with self._lock:
             cur = self._conn.execute(sql, params)
             names = [d[0] for d in cur.description]
