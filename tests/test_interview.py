@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quiz.deck.errors import QuizError
 from quiz.session import (
@@ -270,3 +272,50 @@ def test_a_grader_crash_keeps_the_answer(store, clock):
     e.next()
     (row,) = store.interview_answers(e.interview_id)
     assert row.answer == "my answer" and "grader-error" in row.grade["flags"]
+
+
+ACTIONS = st.lists(st.one_of(
+    st.tuples(st.just("advance"), st.floats(min_value=0, max_value=100)),
+    st.tuples(st.just("draft"), st.sampled_from(["", "RIGHT", "HALF x", "zzz"])),
+    st.tuples(st.just("submit"), st.sampled_from([None, "", "RIGHT", "HALF"])),
+    st.tuples(st.just("tick"), st.none()),
+    st.tuples(st.just("next"), st.none()),
+), max_size=40)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(actions=ACTIONS, total=st.sampled_from([None, 1.0, 3.0]))
+def test_any_sequence_of_calls_keeps_the_invariants(tmp_path_factory, actions, total):
+    """Whatever the TUI does and however time jumps: each question is recorded exactly once,
+    in order; no question gets more than its time; finishing records every question."""
+    clock = ManualClock()
+    with Store.open(tmp_path_factory.mktemp("db")) as store:
+        e = InterviewEngine(DECK, InterviewConfig(questions=4, seconds_per_question=60,
+                                                  total_minutes=total, seed=1),
+                            store=store, clock=clock, grader=FakeGrader())
+        e.start()
+        for name, arg in actions:
+            try:
+                if name == "advance":
+                    clock.advance(arg)
+                elif name == "draft":
+                    e.set_draft(arg)
+                elif name == "submit":
+                    e.submit(arg)
+                elif name == "tick":
+                    e.tick()
+                elif name == "next":
+                    e.next()
+            except InterviewStateError:
+                pass
+            assert 0 <= e.time_left() <= 60
+            rows = store.interview_answers(e.interview_id)
+            assert [r.position for r in rows] == list(range(len(rows)))
+            assert all(r.seconds <= 60 for r in rows)
+        e.finish()
+        rows = store.interview_answers(e.interview_id)
+        assert [r.position for r in rows] == [0, 1, 2, 3]
+        assert store.interview(e.interview_id).finished
+        assert len(e.report.questions) == 4
+        assert e.report.answered + e.report.unanswered == 4
