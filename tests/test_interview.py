@@ -319,3 +319,10 @@ def test_any_sequence_of_calls_keeps_the_invariants(tmp_path_factory, actions, t
         assert store.interview(e.interview_id).finished
         assert len(e.report.questions) == 4
         assert e.report.answered + e.report.unanswered == 4
+
+
+def test_finish_before_start_records_every_question_unanswered(store, clock):
+    e = engine(store, clock, questions=2)
+    r = e.finish()
+    assert r.unanswered == 2 and store.interview(e.interview_id).finished
+    assert store.interview(e.interview_id).config["cards"] == [c.id for c in e.cards]

@@ -16,7 +16,7 @@ an interview cut off by a crash keeps its answers and stays marked unfinished.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -100,8 +100,7 @@ class InterviewEngine:
         config = config or InterviewConfig()
         if config.seed is None:
             # Record the seed actually used so the same interview can be replayed.
-            config = InterviewConfig(**{**config.to_dict(), "tags": config.tags,
-                                        "seed": random.SystemRandom().randrange(2**31)})
+            config = replace(config, seed=random.SystemRandom().randrange(2**31))
         self.deck, self.config, self.store = deck, config, store
         self.clock = clock
         self.grader = grader or default_grader
@@ -162,10 +161,7 @@ class InterviewEngine:
         self.started = now
         if not self.cards:
             raise QuizError(f"{self.deck.path}: the deck has no cards to ask")
-        if self.store is not None:
-            config = {**self.config.to_dict(), "cards": [c.id for c in self.cards],
-                      "deck": self.deck.path}
-            self.interview_id = self.store.start_interview(config, now)
+        self._store_start(now)
         return self._ask(0, now)
 
     def set_draft(self, text: str) -> None:
@@ -220,8 +216,7 @@ class InterviewEngine:
         now = self._now(now)
         if self.state is InterviewState.NOT_STARTED:
             self.started = now
-            if self.store is not None:
-                self.interview_id = self.store.start_interview(self.config.to_dict(), now)
+            self._store_start(now)
         if self.state is InterviewState.ASKING and self.current is not None:
             at = min(now, self.current.deadline)
             self._record(self.draft, at, timed_out=now >= self.current.deadline)
@@ -241,6 +236,13 @@ class InterviewEngine:
         return self._report
 
     # -- internals ------------------------------------------------------------------------
+    def _store_start(self, now: datetime) -> None:
+        if self.store is not None:
+            # The chosen cards and the deck go with the config: enough to replay or rebuild.
+            config = {**self.config.to_dict(), "cards": [c.id for c in self.cards],
+                      "deck": self.deck.path}
+            self.interview_id = self.store.start_interview(config, now)
+
     def _ask(self, position: int, now: datetime) -> Question:
         card = self.cards[position]
         deadline = now + timedelta(seconds=self.config.seconds_per_question)
