@@ -30,6 +30,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "key.good": {"zh": "良好", "en": "Good"},
     "key.easy": {"zh": "简单", "en": "Easy"},
     "key.rate": {"zh": "评分", "en": "Rate"},
+    "key.scroll": {"zh": "翻页", "en": "Scroll"},
+    "key.page_up": {"zh": "上一页", "en": "Page up"},
+    "key.page_down": {"zh": "下一页", "en": "Page down"},
     "key.right": {"zh": "我答对了", "en": "I was right"},
     "key.wrong": {"zh": "我答错了", "en": "I was wrong"},
     "key.run_lab": {"zh": "运行实验", "en": "Run lab"},
@@ -216,7 +219,8 @@ STRINGS: dict[str, dict[str, str]] = {
 
 
 # Bindings shown together in the footer under one localized description.
-BINDING_GROUPS = {"again": "key.rate", "hard": "key.rate", "good": "key.rate", "easy": "key.rate"}
+BINDING_GROUPS = {"again": "key.rate", "hard": "key.rate", "good": "key.rate", "easy": "key.rate",
+                  "page_up": "key.scroll", "page_down": "key.scroll"}
 
 
 def t(key: str, lang: str | None, **fmt: object) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
     DataTable,
@@ -47,19 +47,22 @@ class InterviewSetupScreen(QuizScreen):
         deck = self.app.deck
         n = min(5, len(deck.cards)) if deck else 5
         yield Header()
+        tags = sorted({tg for c in deck.cards for tg in c.tags}) if deck else []
         with VerticalScroll():
-            with Vertical(id="iv-setup"):
+            # Label and field side by side, compact fields: the form fits in 80x24.
+            with Grid(id="iv-setup"):
                 yield Label(self.t("iv.questions"))
-                yield Input(str(n), id="iv-n", type="integer")
+                yield Input(str(n), id="iv-n", type="integer", compact=True)
                 yield Label(self.t("iv.minutes"))
-                yield Input("3", id="iv-minutes", type="number")
+                yield Input("3", id="iv-minutes", type="number", compact=True)
                 yield Label(self.t("iv.tags"))
-                tags = sorted({tg for c in deck.cards for tg in c.tags}) if deck else []
-                yield Input("", id="iv-tags", placeholder=" ".join(tags[:6]))
+                yield Input("", id="iv-tags", placeholder=" ".join(tags[:2]) + " …",
+                            compact=True)
                 yield Label(self.t("iv.lang"))
                 yield Select([("中文", "zh"), ("English", "en")], value=self.lang,
-                             allow_blank=False, id="iv-lang")
-                yield Button(self.t("iv.start") + " (ctrl+s)", id="iv-start", variant="primary")
+                             allow_blank=False, id="iv-lang", compact=True)
+            yield Static(Text(" ".join(tags)), id="iv-all-tags", classes="dim")
+            yield Button(self.t("iv.start") + " (ctrl+s)", id="iv-start", variant="primary")
         yield QuizFooter()
 
     def on_mount(self) -> None:
@@ -122,7 +125,7 @@ class InterviewSetupScreen(QuizScreen):
 class InterviewScreen(QuizScreen):
     BINDINGS = [
         Binding("ctrl+s", "submit", "Next", id="next"),
-        Binding("ctrl+e", "finish", "Finish", id="finish"),
+        Binding("ctrl+g", "finish", "Finish", id="finish"),
     ]
 
     def __init__(self, engine: Any) -> None:

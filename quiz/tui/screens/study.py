@@ -27,6 +27,7 @@ from quiz.tui.widgets.cardtext import (
 from quiz.tui.widgets.footer import QuizFooter
 
 RATE = Binding.Group("Rate", compact=True)
+PAGE = Binding.Group("Scroll")
 
 
 class StudyScreen(QuizScreen):
@@ -43,6 +44,8 @@ class StudyScreen(QuizScreen):
         Binding("n", "override(False)", "I was wrong", id="wrong"),
         Binding("r", "run_lab", "Run lab", id="run_lab"),
         Binding("p", "practice", "Practice anyway", id="practice"),
+        Binding("pageup", "page(-1)", "Scroll", id="page_up", group=PAGE),
+        Binding("pagedown", "page(1)", "Scroll", id="page_down", group=PAGE),
     ]
 
     def __init__(self, practice: bool = False) -> None:
@@ -169,6 +172,13 @@ class StudyScreen(QuizScreen):
                                     clock=self.app.clock, grader=self.app.grader, lang=self.lang)
         self.next_card()
 
+    def action_page(self, direction: int) -> None:
+        scroll = self.query_one("#study-scroll", VerticalScroll)
+        if direction < 0:
+            scroll.scroll_page_up()
+        else:
+            scroll.scroll_page_down()
+
     def action_run_lab(self) -> None:
         lab = self._lab_id()
         if lab is not None:
@@ -210,8 +220,9 @@ class StudyScreen(QuizScreen):
         q("#study-answer", TextArea).placeholder = self.t("study.placeholder")
         q("#result").set_class(self.phase != "graded", "hidden")
         q("#empty").set_class(self.phase != "empty", "hidden")
-        for sel in ("#study-question", "#study-answer"):
-            q(sel).set_class(self.phase == "empty", "hidden")
+        q("#study-question").set_class(self.phase == "empty", "hidden")
+        # Once graded, the answer is shown again (highlighted) in the result.
+        q("#study-answer").set_class(self.phase != "ask", "hidden")
         q("#study-actions").set_class(self.phase != "ask", "hidden")
         self.sub_title = self.t("study.practice_title" if self.practice else "study.title")
         if self.phase == "empty":

@@ -103,7 +103,8 @@ def factcheck_text(card: Card, lang: str, data_dir: Path,
         out.append(f"{t('study.seed_said', lang)}")
         if claim.seed:
             out.append(f" (#{claim.seed})", style="dim")
-        out.append(f": {claim.statement}\n")
+        out.append(":\n")
+        out.append(f"  “{claim.statement.strip()}”\n", style="italic")
         correction = pick(claim.correction, lang)
         if correction:
             out.append(f"  {t('study.correction', lang)}: ", style="bold")

@@ -20,6 +20,10 @@ class QuizFooter(Footer):
                      for key, (_, b, enabled, _tip) in screen.active_bindings.items()
                      if b.show)
 
+    def on_resize(self) -> None:
+        # Narrow terminals: drop the padding between keys so more of them fit.
+        self.compact = self.size.width < 110
+
     def bindings_changed(self, screen: Screen) -> None:
         if self.is_attached and screen is self.screen and screen.app.app_focus:
             signature = self._signature(screen)
