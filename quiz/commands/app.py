@@ -48,5 +48,10 @@ def open_app(args: argparse.Namespace, mode: str | None = None) -> int:
 
     app = QuizApp(deck_path=path, data_dir=getattr(args, "data_dir", None),
                   lang=getattr(args, "lang", None), mode=mode)
+    app.reset_db = bool(getattr(args, "reset_db", False))
+    # `quiz interview --questions N ...` prefills the interview form.
+    app.interview_defaults = {k: getattr(args, k) for k in (
+        "questions", "seconds_per_question", "total_minutes", "tags", "seed")
+        if getattr(args, k, None) not in (None, [], ())}
     app.run()
     return int(app.return_code or 0)

@@ -86,6 +86,8 @@ class QuizApp(App):
         self.deck: Deck | None = None
         self._store: Store | None = None
         self.lab_state = LabState()
+        self.reset_db = False  # --reset-db: move an unusable database aside
+        self.interview_defaults: dict[str, Any] = {}  # from `quiz interview --questions ...`
         self._lang_given = lang
         if lang:
             self.set_reactive(QuizApp.lang, lang)
@@ -130,7 +132,9 @@ class QuizApp(App):
         if self._store is None:
             from quiz.store.db import Store
 
-            self._store = Store.open(self.data_dir)
+            self._store = Store.open(self.data_dir, reset=self.reset_db)
+            if self._store.moved_aside is not None:
+                self.notify(f"{self._store.moved_aside}", title="--reset-db", timeout=10)
         return self._store
 
     def now(self) -> datetime:

@@ -313,3 +313,28 @@ def test_bad_deck_exits_before_the_tui(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+
+
+async def test_open_straight_into_a_mode(make_app):
+    app = make_app(mode="study")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StudyScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+
+
+async def test_interview_form_prefilled_from_command_line(make_app):
+    app = make_app(mode="interview")
+    app.interview_defaults = {"questions": 2, "seconds_per_question": 90.0, "tags": ["threads"],
+                              "seed": 3}
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#iv-minutes").value == "1.5"
+        cfg = screen.config()
+        assert (cfg.questions, cfg.seconds_per_question, cfg.tags, cfg.seed) == (
+            2, 90.0, ("threads",), 3)

@@ -45,7 +45,9 @@ class InterviewSetupScreen(QuizScreen):
 
     def compose(self) -> ComposeResult:
         deck = self.app.deck
-        n = min(5, len(deck.cards)) if deck else 5
+        given = self.app.interview_defaults
+        n = given.get("questions") or (min(5, len(deck.cards)) if deck else 5)
+        minutes = float(given.get("seconds_per_question", 180.0)) / 60
         yield Header()
         tags = sorted({tg for c in deck.cards for tg in c.tags}) if deck else []
         with VerticalScroll():
@@ -54,10 +56,10 @@ class InterviewSetupScreen(QuizScreen):
                 yield Label(self.t("iv.questions"))
                 yield Input(str(n), id="iv-n", type="integer", compact=True)
                 yield Label(self.t("iv.minutes"))
-                yield Input("3", id="iv-minutes", type="number", compact=True)
+                yield Input(f"{minutes:g}", id="iv-minutes", type="number", compact=True)
                 yield Label(self.t("iv.tags"))
-                yield Input("", id="iv-tags", placeholder=" ".join(tags[:2]) + " …",
-                            compact=True)
+                yield Input(" ".join(given.get("tags", ())), id="iv-tags",
+                            placeholder=" ".join(tags[:2]) + " …", compact=True)
                 yield Label(self.t("iv.lang"))
                 yield Select([("中文", "zh"), ("English", "en")], value=self.lang,
                              allow_blank=False, id="iv-lang", compact=True)
@@ -103,8 +105,10 @@ class InterviewSetupScreen(QuizScreen):
             raise QuizError(self.t("iv.bad_number"))
         tags = tuple(self.query_one("#iv-tags", Input).value.replace(",", " ").split())
         lang = self.query_one("#iv-lang", Select).value
+        given = self.app.interview_defaults
         return InterviewConfig(questions=n, seconds_per_question=minutes * 60, tags=tags,
-                               lang=lang if isinstance(lang, str) else self.lang)
+                               lang=lang if isinstance(lang, str) else self.lang,
+                               total_minutes=given.get("total_minutes"), seed=given.get("seed"))
 
     def action_start(self) -> None:
         from quiz.session.interview import InterviewEngine
