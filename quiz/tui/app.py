@@ -152,7 +152,7 @@ class QuizApp(App):
     def open_mode(self, mode: str) -> None:
         """Push the screen of a mode (study, interview, labs, browse, stats) over home."""
         if self.deck is None and mode != "labs":
-            self.show_error(t("error.deck", self.lang), t("error.deck", self.lang))
+            self.show_error(t("error.deck", self.lang), t("error.no_deck", self.lang))
             return
         try:
             if mode in ("study", "practice", "interview", "stats"):

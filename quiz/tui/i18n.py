@@ -206,6 +206,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "help.close": {"zh": "按 Esc 关闭", "en": "Press Esc to close"},
     "error.title": {"zh": "出错了", "en": "Something went wrong"},
     "error.deck": {"zh": "题库有问题", "en": "The deck has problems"},
+    "error.no_deck": {"zh": "题库没有加载成功：用 quiz lint 检查并修正后重新打开。",
+                      "en": "The deck did not load: check it with `quiz lint`, fix it, reopen."},
     "error.db": {"zh": "数据库错误", "en": "Database error"},
     "error.lab": {"zh": "实验出错", "en": "Lab error"},
     "error.ok": {"zh": "确定", "en": "OK"},

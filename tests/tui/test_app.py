@@ -338,3 +338,29 @@ async def test_interview_form_prefilled_from_command_line(make_app):
         cfg = screen.config()
         assert (cfg.questions, cfg.seconds_per_question, cfg.tags, cfg.seed) == (
             2, 90.0, ("threads",), 3)
+
+
+async def test_broken_deck_in_app_shows_problems(make_app, tmp_path):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("title: x\nlanguages: [zh, en]\ncards:\n  - id: a\n    question: q\n",
+                   encoding="utf-8")
+    app = make_app(deck_path=bad)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ErrorModal"
+        assert "broken.yaml" in app.screen.message and "answer" in app.screen.message
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen" and app.deck is None
+        await pilot.press("s")  # no deck: an error again, not a crash
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ErrorModal"
+
+
+async def test_theme_switch(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        before = app.theme
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.theme != before
