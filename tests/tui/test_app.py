@@ -364,3 +364,19 @@ async def test_theme_switch(make_app):
         await pilot.press("f3")
         await pilot.pause()
         assert app.theme != before
+
+
+async def test_command_palette_runs_a_lab(make_app, fake_labs):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"run lab fake")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LabsScreen"
+        assert fake_labs["calls"] == [{"lab": "fake", "quick": True}]

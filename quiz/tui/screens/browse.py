@@ -48,7 +48,7 @@ class BrowseScreen(QuizScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(id="browse-search", placeholder=self.t("browse.search"))
+        yield Input(id="browse-search", placeholder=self.t("browse.search"), compact=True)
         yield Static(id="browse-count")
         yield DataTable(id="browse-table", cursor_type="row", zebra_stripes=True)
         yield QuizFooter()
