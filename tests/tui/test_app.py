@@ -380,3 +380,20 @@ async def test_command_palette_runs_a_lab(make_app, fake_labs):
         await pilot.pause()
         assert type(app.screen).__name__ == "LabsScreen"
         assert fake_labs["calls"] == [{"lab": "fake", "quick": True}]
+
+
+async def test_grader_bug_is_an_error_modal(make_app):
+    def broken_grader(card, answer, lang=None):
+        raise ZeroDivisionError("division by zero")
+
+    app = make_app(grader=broken_grader)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press(*"some answer", "ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ErrorModal"
+        assert "ZeroDivisionError" in app.screen.message
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.phase == "ask"  # the answer is still there to retry

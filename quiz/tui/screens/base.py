@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from textual.screen import ModalScreen, Screen
 
+from quiz.deck.errors import QuizError
 from quiz.tui.i18n import t
+
+
+def error_text(e: BaseException) -> str:
+    """A user-facing error as is; anything else with its type, so a bug is still legible."""
+    return str(e) if isinstance(e, QuizError) else f"{type(e).__name__}: {e}"
 
 
 class LangMixin:

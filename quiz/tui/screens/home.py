@@ -10,9 +10,8 @@ from textual.containers import Center, Vertical
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from quiz.deck.errors import QuizError
 from quiz.deck.model import pick
-from quiz.tui.screens.base import QuizScreen
+from quiz.tui.screens.base import QuizScreen, error_text
 from quiz.tui.widgets.footer import QuizFooter
 
 ENTRIES = (("study", "s"), ("interview", "i"), ("labs", "l"), ("browse", "b"), ("stats", "t"))
@@ -63,8 +62,8 @@ class HomeScreen(QuizScreen):
             store = self.app.store
             states = store.review_states()
             interviews = store.interviews()
-        except QuizError as e:
-            self.app.notify(str(e), title=self.t("error.db"), severity="error", timeout=10)
+        except Exception as e:  # noqa: BLE001 - shown, never a traceback
+            self.app.notify(error_text(e), title=self.t("error.db"), severity="error", timeout=10)
             return f"{n} {self.t('home.cards')}"
         # Counted here from the stored due dates (no fsrs import at start-up): a card is
         # due today when its due time falls before the end of the current UTC day.

@@ -25,7 +25,7 @@ from textual.widgets import (
 )
 
 from quiz.deck.errors import QuizError
-from quiz.tui.screens.base import QuizScreen
+from quiz.tui.screens.base import QuizScreen, error_text
 from quiz.tui.widgets.footer import QuizFooter
 
 # How often the countdown is redrawn (and the engine asked whether time ran out).
@@ -206,16 +206,16 @@ class InterviewScreen(QuizScreen):
             return
         try:
             self.engine.submit(self.query_one("#iv-answer", TextArea).text)
-        except QuizError as e:
-            self.app.show_error(self.t("error.db"), str(e))
+        except Exception as e:  # noqa: BLE001 - shown, never a traceback
+            self.app.show_error(self.t("error.db"), error_text(e))
             return
         self.advance()
 
     def advance(self) -> None:
         try:
             q = self.engine.next()
-        except QuizError as e:
-            self.app.show_error(self.t("error.db"), str(e))
+        except Exception as e:  # noqa: BLE001 - shown, never a traceback
+            self.app.show_error(self.t("error.db"), error_text(e))
             return
         if q is None:
             self.show_report()
@@ -225,8 +225,8 @@ class InterviewScreen(QuizScreen):
     def action_finish(self) -> None:
         try:
             self.engine.finish()
-        except QuizError as e:
-            self.app.show_error(self.t("error.db"), str(e))
+        except Exception as e:  # noqa: BLE001 - shown, never a traceback
+            self.app.show_error(self.t("error.db"), error_text(e))
             return
         self.show_report()
 

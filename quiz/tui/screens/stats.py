@@ -8,8 +8,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 
-from quiz.deck.errors import QuizError
-from quiz.tui.screens.base import QuizScreen
+from quiz.tui.screens.base import QuizScreen, error_text
 from quiz.tui.widgets.footer import QuizFooter
 
 
@@ -43,8 +42,8 @@ class StatsScreen(QuizScreen):
 
         try:
             st = compute_stats(self.app.store, self.app.deck, self.app.now())
-        except QuizError as e:
-            self.app.show_error(self.t("error.db"), str(e))
+        except Exception as e:  # noqa: BLE001 - shown, never a traceback
+            self.app.show_error(self.t("error.db"), error_text(e))
             return
         retention = "-" if st.retention is None else f"{st.retention:.0%}"
         total = sum(n for _, n in st.reviews_per_day)

@@ -17,7 +17,7 @@ from textual.widgets import Button, Header, Static, TextArea
 
 from quiz.deck.errors import QuizError
 from quiz.deck.model import pick
-from quiz.tui.screens.base import QuizScreen
+from quiz.tui.screens.base import QuizScreen, error_text
 from quiz.tui.widgets.cardtext import (
     factcheck_text,
     highlighted_answer,
@@ -98,8 +98,8 @@ class StudyScreen(QuizScreen):
             self.session = StudySession(
                 self.app.deck, self.app.store, mode="practice" if self.practice else "study",
                 clock=self.app.clock, grader=self.app.grader, lang=self.lang)
-        except QuizError as e:
-            self.app.show_error(self.t("error.db"), str(e))
+        except Exception as e:  # noqa: BLE001 - shown, never a traceback
+            self.app.show_error(self.t("error.db"), error_text(e))
             return
         self.next_card()
 
@@ -107,8 +107,8 @@ class StudyScreen(QuizScreen):
     def next_card(self) -> None:
         try:
             self.item = self.session.next_card()
-        except QuizError as e:
-            self.app.show_error(self.t("error.db"), str(e))
+        except Exception as e:  # noqa: BLE001 - shown, never a traceback
+            self.app.show_error(self.t("error.db"), error_text(e))
             return
         self.answered = None
         ta = self.query_one("#study-answer", TextArea)
@@ -129,8 +129,8 @@ class StudyScreen(QuizScreen):
         text = "" if blank else ta.text
         try:
             self.answered = self.session.submit(text)
-        except QuizError as e:
-            self.app.show_error(self.t("error.title"), str(e))
+        except Exception as e:  # noqa: BLE001 - shown, never a traceback
+            self.app.show_error(self.t("error.title"), error_text(e))
             return
         ta.read_only = True
         self.phase = "graded"
@@ -147,8 +147,8 @@ class StudyScreen(QuizScreen):
             return
         try:
             rated = self.session.rate(rating)
-        except QuizError as e:
-            self.app.show_error(self.t("error.db"), str(e))
+        except Exception as e:  # noqa: BLE001 - shown, never a traceback
+            self.app.show_error(self.t("error.db"), error_text(e))
             return
         self.last_rated = rated
         name = self.t(f"rating.{_rating_name(rated.rating)}")
