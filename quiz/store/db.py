@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -105,7 +106,7 @@ class Store:
                 raise UnusableDatabase(f"{path}: not a quizlab database (not SQLite: {e}); "
                                        f"nothing was changed; {RESET_HINT}") from e
             _check_tables(path, conn, tables)
-            conn.execute("PRAGMA journal_mode = WAL")
+            _enable_wal(conn, timeout_s)
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(conn, path)
             store._migrate()
@@ -401,6 +402,26 @@ def _check_tables(path: Path, conn: sqlite3.Connection, tables: set[str]) -> Non
     if version > SCHEMA_VERSION:
         raise UnusableDatabase(f"{path}: made by a newer quizlab (schema {version}, this one "
                                f"knows {SCHEMA_VERSION}); upgrade quizlab, or {RESET_HINT}")
+
+
+def _enable_wal(conn: sqlite3.Connection, timeout_s: float) -> None:
+    # Switching a new file to WAL needs an exclusive lock, and SQLite answers "locked" at
+    # once (without its busy handler) when two processes race to do it: retry briefly.
+    deadline = time.monotonic() + timeout_s
+    delay = 0.005
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() == "wal":
+                return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e):
+                raise
+        if time.monotonic() > deadline:
+            raise sqlite3.OperationalError("database is locked (could not switch to WAL)")
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
 
 
 def _version(conn: sqlite3.Connection) -> int:
