@@ -13,7 +13,7 @@ from quiz.grading.keypoints import (
     question_units,
 )
 from quiz.grading.normalize import detect_lang
-from quiz.grading.policy import DEFAULT, Policy
+from quiz.grading.policy import DEFAULT, Policy, decide, point_credit
 from quiz.grading.result import EmptyAnswer, Grade, MisconceptionHit, PointResult
 from quiz.grading.segment import segment
 from quiz.grading.shape import echo_share, is_keyword_list
@@ -82,7 +82,7 @@ def evaluate(matcher: Matcher, answer: str, lang: str, labels: dict[str, str],
     seg = segment(answer)
     occ = matcher.occurrences(seg)
     points: list[PointResult] = []
-    total = credit = 0.0
+    total = credit = touched = 0.0
     for t in matcher.points:
         same, opp = match_target(t, seg, occ) if t.phrasings else (NO_HIT, NO_HIT)
         negated = opp.score >= policy.point_found and opp.score > same.score
@@ -94,7 +94,9 @@ def evaluate(matcher: Matcher, answer: str, lang: str, labels: dict[str, str],
             phrasing=shown.phrasing.text if shown.phrasing else None, negated=negated,
         ))
         total += t.weight
-        credit += t.weight * _credit(same.score, found, negated, policy)
+        credit += t.weight * point_credit(same.score, found, negated, policy)
+        if same.score >= policy.touched_at and not negated:
+            touched += t.weight
 
     hits: list[MisconceptionHit] = []
     for t in matcher.misconceptions:
@@ -105,37 +107,20 @@ def evaluate(matcher: Matcher, answer: str, lang: str, labels: dict[str, str],
                 feedback=misconception_feedback.get(t.id, ""), phrasing=same.phrasing.text,
             ))
 
-    score = credit / total if total else 0.0
+    keyword_list = is_keyword_list(seg)
+    score, verdict = decide(credit / total if total else 0.0, touched / total if total else 0.0,
+                            len(hits), keyword_list, policy)
     flags: list[str] = []
     if any(p.negated for p in points):
         flags.append("negated-point")
     if hits:
         flags.append("misconception")
-        score = max(0.0, score - policy.misconception_penalty * len(hits))
-    found_any = any(p.found for p in points)
-    if not found_any and echo_share(seg, matcher.question_units) >= 0.6:
+    if not any(p.found for p in points) and echo_share(seg, matcher.question_units) >= 0.6:
         flags.append("question-echo")
-    keyword_list = is_keyword_list(seg)
     if keyword_list:
         flags.append("keyword-list")
-        score = min(score, policy.keyword_cap)
-
-    if score >= policy.correct and not hits and not keyword_list:
-        verdict = "correct"
-    elif score >= policy.partial:
-        verdict = "partial"
-    else:
-        verdict = "wrong"
     pts = tuple(points)
     mis = tuple(hits)
     fl = tuple(flags)
     return Grade(score=score, verdict=verdict, lang=lang, key_points=pts, misconceptions=mis,
                  feedback=compose(verdict, lang, pts, labels, mis, fl), flags=fl)
-
-
-def _credit(score: float, found: bool, negated: bool, policy: Policy) -> float:
-    if found:
-        return 1.0
-    if negated or score <= policy.point_partial:
-        return 0.0
-    return 0.5 * (score - policy.point_partial) / (policy.point_found - policy.point_partial)

@@ -61,6 +61,8 @@ def unit_weight(unit: str) -> float:
         return 0.5 if unit in ZH_GENERIC else (0.6 if len(unit) == 1 else 1.0)
     if unit in EN_GENERIC:
         return 0.5
+    if unit.isdigit():
+        return 0.5  # a bare number ("1", "64") is weak evidence on its own
     if not unit.isalpha():
         return 2.0  # optimize_for_mobile, .ptl, int8, torch.jit.script
     return 1.0
@@ -185,7 +187,7 @@ def _windows(ph: Phrasing, seg: Segmented, occ: dict):
     sent = seg.clause_sentence
     singles: dict[int, float] = {}
     for c, row in per_clause.items():
-        score = _score(ph, row)
+        score = _score(ph, row) * _compact(row)
         singles[c] = score
         yield score, {x[1] for x in row if x}, cues[c] % 2
     for c, row in per_clause.items():
@@ -196,9 +198,24 @@ def _windows(ph: Phrasing, seg: Segmented, occ: dict):
                 max((x for x in (a, b) if x), default=None, key=lambda x: x[0])
                 for a, b in zip(row, other or [None] * n, strict=True)
             ]
-            score = _score(ph, merged) * PAIR_FACTOR
+            score = _score(ph, merged) * _compact(merged) * PAIR_FACTOR
             if score > max(singles[c], singles.get(d, 0.0)):
                 yield score, {x[1] for x in merged if x}, (cues[c] + cues[d]) % 2
+
+
+def _compact(row: list) -> float:
+    """1 when the matched tokens sit close together; less as they spread over the clause.
+
+    Units of a phrasing scattered over a long clause are more likely chance than a
+    statement; up to twice the units plus three tokens in between cost nothing.
+    """
+    idx = [x[1] for x in row if x]
+    k = len(idx)
+    if k <= 1:
+        return 1.0
+    spread = max(idx) - min(idx) + 1
+    allowed = 2 * k + 3
+    return 1.0 if spread <= allowed else (allowed / spread) ** 0.5
 
 
 def _score(ph: Phrasing, row: list) -> float:

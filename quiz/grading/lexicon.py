@@ -13,11 +13,14 @@ EN_STOP = frozenset(
     why how i you he she we us our your my me do does did done doing has have had having can
     could will would shall should may might must so than then also just very too into onto
     from about over under up down out if else such each both any all some more most other
-    another via per etc e.g i.e eg ie yes ok okay well because since like one ones s t""".split()
+    another via per etc e.g i.e eg ie yes ok okay well because since like s t""".split()
 )
 
 # Contrast words start a new clause: a negation before "but" must not reach past it.
 EN_CONTRAST = frozenset("but however whereas although though while instead unlike".split())
+# Coordination also ends a negation's reach: in "X is not A and Y is not B" each "not"
+# has its own clause. A phrasing that spans "and" is still found across two clauses.
+EN_COORD = frozenset(["and"])
 
 # Negation cues. A clause's polarity is the parity of its cues, so "it is not true that
 # it lacks threads" (two cues) reads as positive.
@@ -27,7 +30,7 @@ EN_CUES = frozenset(
 )
 # Phrases that look negative but are not ("not only X but also Y").
 EN_NOT_CUES = (("not", "only"), ("not", "just"), ("no", "matter"), ("no", "doubt"),
-               ("or", "not"))
+               ("or", "not"), ("nothing", "but"), ("none", "but"))
 # A cue word that also carries the content word it negates.
 EN_CUE_CONTENT = {"unsupported": "support", "impossible": "possible"}
 
@@ -48,7 +51,7 @@ ZH_CUES = ("并不是", "并非", "不是", "没有", "无法", "无需", "无�
 ZH_NOT_CUES = ("不同", "不断", "不少", "不仅", "不但", "不错", "不久", "不管", "不论", "不如",
                "不一样", "不然", "非常", "非线性", "未来", "无论", "无损", "没错", "除非",
                "否则", "是否", "能否", "可否")
-ZH_CONTRAST = ("但是", "然而", "可是", "而是", "不过", "但", "却")
+ZH_CONTRAST = ("但是", "然而", "可是", "而是", "不过", "但", "却", "并且", "而且", "同时")
 
 ZH_GENERIC = frozenset(
     ["模型", "移动", "动端", "部署", "使用", "可以", "进行", "设备", "需要", "一个", "通过",

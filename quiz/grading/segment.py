@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from quiz.grading.lexicon import (
     EN_CONTRAST,
+    EN_COORD,
     EN_CUE_CONTENT,
     EN_CUES,
     EN_NOT_CUES,
@@ -126,7 +127,7 @@ def segment(text: str) -> Segmented:
         if m:
             tok = m.group()
             word = tok.split("'", 1)[0]
-            if tok in EN_CONTRAST:
+            if (tok in EN_CONTRAST or tok in EN_COORD) and prev_word not in ("nothing", "none"):
                 st.new_clause(False)
                 func += 1
             elif (tok in EN_CUES or tok.endswith("n't")) and not _not_cue(

@@ -8,33 +8,33 @@ from quiz.grading.normalize import is_cjk
 from quiz.grading.segment import Segmented
 
 _ITEM_SPLIT = re.compile(r"[,，、;；/|\n]+|\s+-\s+")
+_WORD = re.compile(r"[a-z0-9_.()\"'=]+")
 
 
 def is_keyword_list(seg: Segmented) -> bool:
     """A bare list of terms with nothing stated about them (``TorchScript, .ptl, XNNPACK``).
 
-    Statements have function words (is, to, 的, 是, 用 ...) and negations; a list has
-    almost none, and its items are short.
+    Items of a list are short (a term or two); statements are longer. An English answer
+    without any separators but also without a single function word is a list too.
     """
-    content = len(seg.tokens)
-    if content < 3:
+    if len(seg.tokens) < 3:
         return False
-    words = sum(1 for t in seg.tokens if not is_cjk(t.units[0][0]))
-    # a Chinese bigram token stands for about half a word
-    size = words + (content - words) / 2
-    ratio = seg.function_words / (seg.function_words + size)
-    if ratio < 0.08:
-        return True
-    items = [x for x in _ITEM_SPLIT.split(seg.folded.text) if x.strip()]
+    text = seg.folded.text
+    items = [x for x in _ITEM_SPLIT.split(text) if x.strip()]
     if len(items) >= 3:
         short = sum(1 for x in items if _item_size(x) <= 3)
-        return short >= 0.75 * len(items) and ratio < 0.2
+        if short >= 0.75 * len(items):
+            return True
+    if not any(is_cjk(c) for c in text):
+        words = len(_WORD.findall(text))
+        return words >= 4 and seg.function_words == 0
     return False
 
 
 def _item_size(item: str) -> float:
+    """Words in an item; two Chinese characters count as one word."""
     cjk = sum(1 for c in item if is_cjk(c))
-    return len(re.findall(r"[a-z0-9_.]+", item)) + cjk / 2.5
+    return len(_WORD.findall(item)) + cjk / 2
 
 
 def echo_share(seg: Segmented, question_units: frozenset[str]) -> float:
