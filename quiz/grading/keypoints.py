@@ -183,13 +183,14 @@ def _windows(ph: Phrasing, seg: Segmented, occ: dict):
                 row[k] = (sim, ti)
     if not per_clause:
         return
-    cues = seg.clause_cues
     sent = seg.clause_sentence
+    toks = seg.tokens
     singles: dict[int, float] = {}
     for c, row in per_clause.items():
         score = _score(ph, row) * _compact(row)
         singles[c] = score
-        yield score, {x[1] for x in row if x}, cues[c] % 2
+        used = {x[1] for x in row if x}
+        yield score, used, _parity(seg, (c,), max(toks[i].start for i in used))
     for c, row in per_clause.items():
         d = c + 1
         if d < len(sent) and sent[d] == sent[c]:
@@ -200,7 +201,18 @@ def _windows(ph: Phrasing, seg: Segmented, occ: dict):
             ]
             score = _score(ph, merged) * _compact(merged) * PAIR_FACTOR
             if score > max(singles[c], singles.get(d, 0.0)):
-                yield score, {x[1] for x in merged if x}, (cues[c] + cues[d]) % 2
+                used = {x[1] for x in merged if x}
+                yield score, used, _parity(seg, (c, d), max(toks[i].start for i in used))
+
+
+def _parity(seg: Segmented, clauses: tuple[int, ...], last: int) -> int:
+    """Negation parity of a match: the cues of the clauses it lies in.
+
+    Clauses end at punctuation, contrast, "and" and subordinators, so a cue rarely
+    reaches a statement it does not belong to; a cue after the match still counts
+    because predicates follow their subject ("_save_for_lite_interpreter 没有必要").
+    """
+    return sum(len(seg.cue_starts[c]) for c in clauses) % 2
 
 
 def _compact(row: list) -> float:

@@ -20,7 +20,9 @@ EN_STOP = frozenset(
 EN_CONTRAST = frozenset("but however whereas although though while instead unlike".split())
 # Coordination also ends a negation's reach: in "X is not A and Y is not B" each "not"
 # has its own clause. A phrasing that spans "and" is still found across two clauses.
-EN_COORD = frozenset(["and"])
+# Subordinate clauses too: "catch it in Kotlin since there is no Python" does not negate
+# the catching.
+EN_COORD = frozenset("and since because so if when unless therefore thus".split())
 
 # Negation cues. A clause's polarity is the parity of its cues, so "it is not true that
 # it lacks threads" (two cues) reads as positive.
@@ -50,8 +52,9 @@ ZH_CUES = ("并不是", "并非", "不是", "没有", "无法", "无需", "无�
            "不用", "不必", "缺少", "缺乏", "不", "没", "无", "未", "非", "别", "勿", "否")
 ZH_NOT_CUES = ("不同", "不断", "不少", "不仅", "不但", "不错", "不久", "不管", "不论", "不如",
                "不一样", "不然", "非常", "非线性", "未来", "无论", "无损", "没错", "除非",
-               "否则", "是否", "能否", "可否")
-ZH_CONTRAST = ("但是", "然而", "可是", "而是", "不过", "但", "却", "并且", "而且", "同时")
+               "是否", "能否", "可否")
+ZH_CONTRAST = ("但是", "然而", "可是", "而是", "不过", "但", "却", "并且", "而且", "同时",
+               "因为", "由于", "所以", "因此", "如果", "否则")
 
 ZH_GENERIC = frozenset(
     ["模型", "移动", "动端", "部署", "使用", "可以", "进行", "设备", "需要", "一个", "通过",

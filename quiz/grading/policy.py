@@ -15,7 +15,7 @@ class Policy:
     point_found: float = 70.0  # a key point is found at this match score (0-100)
     point_partial: float = 35.0  # below found, credit rises from 0 here ...
     partial_credit: float = 0.5  # ... up to this share of the point's weight
-    misconception_hit: float = 75.0  # a misconception fires at this match score
+    misconception_hit: float = 80.0  # a misconception fires at this match score
     correct: float = 0.5  # coverage for `correct` (with no misconception, not a list)
     partial: float = 0.15  # coverage for `partial`
     misconception_partial: float = 0.3  # with a misconception: `partial` from here, else wrong

@@ -50,6 +50,7 @@ class Segmented:
     folded: Folded
     tokens: tuple[Token, ...]
     clause_cues: tuple[int, ...]  # negation cues per clause
+    cue_starts: tuple[tuple[int, ...], ...]  # folded offsets of each clause's cues
     clause_sentence: tuple[int, ...]  # sentence index of each clause
     function_words: int  # stop words and particles: a statement has them, a keyword list not
 
@@ -84,6 +85,7 @@ class _State:
     def __init__(self) -> None:
         self.tokens: list[Token] = []
         self.cues = [0]
+        self.cue_at: list[list[int]] = [[]]
         self.sent = [0]
         self.mark = 0  # len(tokens) when the current clause began
 
@@ -94,12 +96,17 @@ class _State:
     def add(self, units: tuple[str, ...], start: int, end: int) -> None:
         self.tokens.append(Token(units, start, end, self.clause))
 
+    def cue(self, at: int) -> None:
+        self.cues[-1] += 1
+        self.cue_at[-1].append(at)
+
     def new_clause(self, strong: bool) -> None:
         if self.cues[-1] == 0 and len(self.tokens) == self.mark:
             if strong and len(self.sent) > 1 and self.sent[-1] == self.sent[-2]:
                 self.sent[-1] += 1
             return
         self.cues.append(0)
+        self.cue_at.append([])
         self.sent.append(self.sent[-1] + 1 if strong else self.sent[-1])
         self.mark = len(self.tokens)
 
@@ -133,7 +140,7 @@ def segment(text: str) -> Segmented:
             elif (tok in EN_CUES or tok.endswith("n't")) and not _not_cue(
                 prev_word, tok, s, m.end()
             ):
-                st.cues[-1] += 1
+                st.cue(m.start())
                 func += 1
                 if tok in EN_CUE_CONTENT:
                     st.add((EN_CUE_CONTENT[tok],), m.start(), m.end())
@@ -153,7 +160,8 @@ def segment(text: str) -> Segmented:
         elif ch in _WEAK:
             st.new_clause(False)
         i += 1
-    return Segmented(f, tuple(st.tokens), tuple(st.cues), tuple(st.sent), func)
+    return Segmented(f, tuple(st.tokens), tuple(st.cues), tuple(tuple(c) for c in st.cue_at),
+                     tuple(st.sent), func)
 
 
 def _not_cue(prev: str, tok: str, s: str, end: int) -> bool:
@@ -191,7 +199,7 @@ def _cjk_run(s: str, i: int, j: int, st: _State) -> int:
             continue
         w = next((x for x in ZH_CUES if s.startswith(x, k)), None)
         if w:
-            st.cues[-1] += 1
+            st.cue(k)
             func += 1
             k += len(w)
             continue
