@@ -9,7 +9,6 @@ from quiz.grading.keypoints import (
     Matcher,
     Target,
     compile_phrasing,
-    match_target,
     question_units,
 )
 from quiz.grading.normalize import detect_lang
@@ -17,6 +16,10 @@ from quiz.grading.policy import DEFAULT, Policy, decide, point_credit
 from quiz.grading.result import EmptyAnswer, Grade, MisconceptionHit, PointResult
 from quiz.grading.segment import segment
 from quiz.grading.shape import echo_share, is_keyword_list
+
+# Key-point matches weaker than this are not searched for (they earn no credit) and are
+# reported as score 0.
+REPORT_FLOOR = 25.0
 
 
 class CardMatcher:
@@ -30,8 +33,10 @@ class CardMatcher:
             [_target(m.id, 1.0, m.phrasings, qunits) for m in card.misconceptions],
             qunits,
         )
-        self.labels = {lang: {k.id: _label(k.phrasings, lang) or k.id for k in card.key_points}
-                       for lang in ("zh", "en")}
+        self.labels = {
+            lang: {k.id: _label(k.phrasings, lang) or k.id for k in card.key_points}
+            for lang in ("zh", "en")
+        }
         self.feedback = {m.id: m.feedback for m in card.misconceptions}
 
 
@@ -40,8 +45,9 @@ def _label(phrasings: dict[str, tuple[str, ...]], lang: str) -> str:
     return pick({code: texts[0] for code, texts in phrasings.items() if texts}, lang)
 
 
-def _target(id_: str, weight: float, phrasings: dict[str, tuple[str, ...]],
-            qunits: frozenset[str]) -> Target:
+def _target(
+    id_: str, weight: float, phrasings: dict[str, tuple[str, ...]], qunits: frozenset[str]
+) -> Target:
     compiled = []
     for lang, texts in phrasings.items():
         for text in texts:
@@ -76,40 +82,65 @@ def grade(card: Card, answer: str, lang: str | None = None, policy: Policy = DEF
     return evaluate(cm.matcher, answer, lang, cm.labels.get(lang, {}), feedback, policy)
 
 
-def evaluate(matcher: Matcher, answer: str, lang: str, labels: dict[str, str],
-             misconception_feedback: dict[str, str], policy: Policy = DEFAULT) -> Grade:
+def evaluate(
+    matcher: Matcher,
+    answer: str,
+    lang: str,
+    labels: dict[str, str],
+    misconception_feedback: dict[str, str],
+    policy: Policy = DEFAULT,
+) -> Grade:
     """Score ``answer`` against compiled targets (shared by grade and grade_reference)."""
     seg = segment(answer)
     occ = matcher.occurrences(seg)
     points: list[PointResult] = []
     total = credit = touched = 0.0
-    for t in matcher.points:
-        same, opp = match_target(t, seg, occ) if t.phrasings else (NO_HIT, NO_HIT)
+    for t, (same, opp) in zip(
+        matcher.points,
+        matcher.point_group.match(seg, occ, REPORT_FLOOR, policy.point_found),
+        strict=True,
+    ):
         negated = opp.score >= policy.point_found and opp.score > same.score
         found = same.score >= policy.point_found and not negated
         shown = opp if negated else (same if same.score > 0 else NO_HIT)
-        points.append(PointResult(
-            id=t.id, found=found, score=same.score, span=shown.span,
-            matched=answer[shown.span[0]:shown.span[1]] if shown.span else None,
-            phrasing=shown.phrasing.text if shown.phrasing else None, negated=negated,
-        ))
+        points.append(
+            PointResult(
+                id=t.id,
+                found=found,
+                score=same.score,
+                span=shown.span,
+                matched=answer[shown.span[0] : shown.span[1]] if shown.span else None,
+                phrasing=shown.phrasing.text if shown.phrasing else None,
+                negated=negated,
+            )
+        )
         total += t.weight
         credit += t.weight * point_credit(same.score, found, negated, policy)
         if same.score >= policy.touched_at and not negated:
             touched += t.weight
 
     hits: list[MisconceptionHit] = []
-    for t in matcher.misconceptions:
-        same, _ = match_target(t, seg, occ) if t.phrasings else (NO_HIT, NO_HIT)
+    misc = matcher.misconception_group.match(seg, occ, policy.misconception_hit, 101.0)
+    for t, (same, _) in zip(matcher.misconceptions, misc, strict=True):
         if same.score >= policy.misconception_hit and same.phrasing is not None:
-            hits.append(MisconceptionHit(
-                id=t.id, score=same.score, span=same.span,
-                feedback=misconception_feedback.get(t.id, ""), phrasing=same.phrasing.text,
-            ))
+            hits.append(
+                MisconceptionHit(
+                    id=t.id,
+                    score=same.score,
+                    span=same.span,
+                    feedback=misconception_feedback.get(t.id, ""),
+                    phrasing=same.phrasing.text,
+                )
+            )
 
     keyword_list = is_keyword_list(seg)
-    score, verdict = decide(credit / total if total else 0.0, touched / total if total else 0.0,
-                            len(hits), keyword_list, policy)
+    score, verdict = decide(
+        credit / total if total else 0.0,
+        touched / total if total else 0.0,
+        len(hits),
+        keyword_list,
+        policy,
+    )
     flags: list[str] = []
     if any(p.negated for p in points):
         flags.append("negated-point")
@@ -122,5 +153,12 @@ def evaluate(matcher: Matcher, answer: str, lang: str, labels: dict[str, str],
     pts = tuple(points)
     mis = tuple(hits)
     fl = tuple(flags)
-    return Grade(score=score, verdict=verdict, lang=lang, key_points=pts, misconceptions=mis,
-                 feedback=compose(verdict, lang, pts, labels, mis, fl), flags=fl)
+    return Grade(
+        score=score,
+        verdict=verdict,
+        lang=lang,
+        key_points=pts,
+        misconceptions=mis,
+        feedback=compose(verdict, lang, pts, labels, mis, fl),
+        flags=fl,
+    )

@@ -111,6 +111,8 @@ class Matcher:
     def __init__(self, points: list[Target], misconceptions: list[Target], qunits: frozenset[str]):
         self.points = tuple(points)
         self.misconceptions = tuple(misconceptions)
+        self.point_group = TargetGroup(self.points)
+        self.misconception_group = TargetGroup(self.misconceptions)
         self.question_units = qunits
         vocab: set[str] = set()
         for t in (*self.points, *self.misconceptions):
@@ -130,10 +132,14 @@ class Matcher:
         elif fuzzy_cutoff(unit) is None or not self._latin:
             hit = ()
         else:
-            found = process.extract(unit, self._latin, scorer=fuzz.ratio, limit=3,
-                                    score_cutoff=80.0)
-            hit = tuple((v, s / 100.0) for v, s, _ in found
-                        if s >= max(fuzzy_cutoff(v) or 101.0, fuzzy_cutoff(unit) or 101.0))
+            found = process.extract(
+                unit, self._latin, scorer=fuzz.ratio, limit=3, score_cutoff=80.0
+            )
+            hit = tuple(
+                (v, s / 100.0)
+                for v, s, _ in found
+                if s >= max(fuzzy_cutoff(v) or 101.0, fuzzy_cutoff(unit) or 101.0)
+            )
         if len(self._cache) < 50_000:
             self._cache[unit] = hit
         return hit
@@ -148,24 +154,89 @@ class Matcher:
         return occ
 
 
-def match_target(target: Target, seg: Segmented, occ: dict, ) -> tuple[Hit, Hit]:
-    """Best hit with the phrasing's polarity, and best hit with the opposite polarity."""
-    same, opposite = NO_HIT, NO_HIT
-    for ph in target.phrasings:
-        for score, ti_set, parity in _windows(ph, seg, occ):
-            if score <= 0:
-                continue
-            polarity_ok = parity == ph.parity
-            best = same if polarity_ok else opposite
-            if score > best.score:
-                toks = [seg.tokens[i] for i in ti_set]
-                start = min(t.start for t in toks)
-                end = max(t.end for t in toks)
-                hit = Hit(score, seg.folded.span(start, end), ph)
-                if polarity_ok:
-                    same = hit
+class TargetGroup:
+    """Key points (or misconceptions) with an inverted index from unit to phrasing."""
+
+    def __init__(self, targets: tuple[Target, ...]):
+        self.targets = targets
+        self.flat: list[tuple[int, Phrasing]] = [
+            (ti, ph) for ti, t in enumerate(targets) for ph in t.phrasings
+        ]
+        self.postings: dict[str, list[tuple[int, float, bool]]] = {}
+        self.totals: list[tuple[float, float]] = []
+        for fi, (_, ph) in enumerate(self.flat):
+            new = q = 0.0
+            for u, w, inq in zip(ph.units, ph.weights, ph.in_question, strict=True):
+                self.postings.setdefault(u, []).append((fi, w, inq))
+                if inq:
+                    q += w
                 else:
-                    opposite = hit
+                    new += w
+            self.totals.append((new, q))
+
+    def match(
+        self, seg: Segmented, occ: dict, floor: float, opposite_floor: float
+    ) -> list[tuple[Hit, Hit]]:
+        """For each target: its best hit with the phrasing's polarity, and with the opposite.
+
+        A phrasing can score no more than if every unit the answer has anywhere stood in
+        one compact clause. Phrasings are tried in order of that bound, and the search
+        stops once the bound cannot beat the best hits, which is exact and skips most of
+        the work. Hits below ``floor`` (opposite polarity: ``opposite_floor``) are not
+        looked for: they change no verdict.
+        """
+        new_hit: dict[int, float] = {}
+        q_hit: dict[int, float] = {}
+        for u, v in occ.items():
+            post = self.postings.get(u)
+            if post is None:
+                continue
+            sim = max(x[1] for x in v)
+            for fi, w, inq in post:
+                if inq:
+                    q_hit[fi] = q_hit.get(fi, 0.0) + w * sim
+                else:
+                    new_hit[fi] = new_hit.get(fi, 0.0) + w * sim
+        lowest = min(floor, opposite_floor)
+        cands: dict[int, list[tuple[float, Phrasing]]] = {}
+        for fi, nh in new_hit.items():
+            new_total, q_total = self.totals[fi]
+            b = 100.0 * (nh + nh / new_total * q_hit.get(fi, 0.0)) / (new_total + q_total)
+            if b >= lowest:
+                ti, ph = self.flat[fi]
+                cands.setdefault(ti, []).append((b, ph))
+        out = []
+        for ti in range(len(self.targets)):
+            same, opposite = NO_HIT, NO_HIT
+            found = cands.get(ti)
+            if found:
+                found.sort(key=lambda x: -x[0])
+                same, opposite = _search(found, seg, occ, floor, opposite_floor)
+            out.append((same, opposite))
+        return out
+
+
+def _search(cands, seg: Segmented, occ: dict, floor: float, opposite_floor: float):
+    same_min = floor - 1e-9
+    opp_min = opposite_floor - 1e-9
+    same, opposite = NO_HIT, NO_HIT
+    for b, ph in cands:
+        if b <= max(same.score, same_min) and b <= max(opposite.score, opp_min):
+            break
+        for score, used, parity in _windows(ph, seg, occ):
+            polarity_ok = parity == ph.parity
+            if polarity_ok:
+                if score <= max(same.score, same_min):
+                    continue
+            elif score <= max(opposite.score, opp_min):
+                continue
+            start = min(seg.tokens[i].start for i in used)
+            end = max(seg.tokens[i].end for i in used)
+            hit = Hit(score, seg.folded.span(start, end), ph)
+            if polarity_ok:
+                same = hit
+            else:
+                opposite = hit
     return same, opposite
 
 
@@ -193,12 +264,10 @@ def _windows(ph: Phrasing, seg: Segmented, occ: dict):
         yield score, used, _parity(seg, (c,), max(toks[i].start for i in used))
     for c, row in per_clause.items():
         d = c + 1
-        if d < len(sent) and sent[d] == sent[c]:
-            other = per_clause.get(d)
-            merged = [
-                max((x for x in (a, b) if x), default=None, key=lambda x: x[0])
-                for a, b in zip(row, other or [None] * n, strict=True)
-            ]
+        other = per_clause.get(d)
+        if other is not None and sent[d] == sent[c]:
+            merged = [a if b is None or (a is not None and a[0] >= b[0]) else b
+                      for a, b in zip(row, other, strict=True)]
             score = _score(ph, merged) * _compact(merged) * PAIR_FACTOR
             if score > max(singles[c], singles.get(d, 0.0)):
                 used = {x[1] for x in merged if x}

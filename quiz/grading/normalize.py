@@ -7,6 +7,7 @@ the original character it came from.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -28,19 +29,27 @@ class Folded:
         return self.origin[start], self.origin[end - 1] + 1
 
 
+_CHAR_CACHE: dict[str, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    f = _CHAR_CACHE.get(ch)
+    if f is None:
+        f = unicodedata.normalize("NFKC", ch).lower().translate(_FOLD)
+        if len(_CHAR_CACHE) < 50_000:
+            _CHAR_CACHE[ch] = f
+    return f
+
+
 def fold(text: str) -> Folded:
     """NFKC + lower case, character by character, so offsets survive expansions (e.g. ﬁ)."""
-    out: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isascii():
-            f = ch.lower()
-        else:
-            f = unicodedata.normalize("NFKC", ch).lower().translate(_FOLD)
-        for c in f:
-            out.append(c)
-            origin.append(i)
-    return Folded("".join(out), tuple(origin))
+    if text.isascii():
+        return Folded(text.lower(), tuple(range(len(text))))
+    parts = [ch.lower() if ch.isascii() else _fold_char(ch) for ch in text]
+    if all(len(p) == 1 for p in parts):
+        return Folded("".join(parts), tuple(range(len(text))))
+    origin = [i for i, p in enumerate(parts) for _ in p]
+    return Folded("".join(parts), tuple(origin))
 
 
 def is_cjk(ch: str) -> bool:
@@ -49,20 +58,17 @@ def is_cjk(ch: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
 
 
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# English words; identifiers (torch.jit.script, set_num_threads) are not prose and
+# do not make a Chinese answer English.
+_EN_WORD = re.compile(r"(?<![\w.])[A-Za-z]+(?![\w.])")
+
+
 def detect_lang(text: str) -> str:
     """'zh' when Chinese carries the answer, else 'en'; a mixed answer goes by its weight.
 
     One Chinese character is counted against one English word: a zh answer sprinkled with
     API names (``torch.jit.script``) stays zh, an English answer with one 模型 stays en.
     """
-    cjk = sum(1 for ch in text if is_cjk(ch))
-    words = 0
-    in_word = False
-    for ch in text:
-        if ch.isascii() and ch.isalpha():
-            if not in_word:
-                words += 1
-            in_word = True
-        elif not (ch.isascii() and (ch.isdigit() or ch in "_.")):
-            in_word = False
-    return "zh" if cjk and cjk >= words else "en"
+    cjk = len(_CJK.findall(text))
+    return "zh" if cjk and cjk >= len(_EN_WORD.findall(text)) else "en"

@@ -24,15 +24,13 @@ from quiz.grading.lexicon import (
     ZH_STOP,
     stem,
 )
-from quiz.grading.normalize import Folded, fold, is_cjk
+from quiz.grading.normalize import Folded, fold
 
 # A word, a number or an identifier; dots, hyphens and underscores inside stay in it so
 # `torch.jit.script`, `model.ptl`, `multi-thread` are one token. A leading dot keeps
 # file suffixes (`.ptl`) whole.
 _LATIN = re.compile(r"\.?[a-z0-9_]+(?:[.\-+][a-z0-9_]+)*(?:'[a-z]+)?")
 _PARTS = re.compile(r"[._\-+]+")
-_STRONG = frozenset("。！？!?；;\n")
-_WEAK = frozenset(",，:：()（）[]【】{}")
 
 
 @dataclass(frozen=True)
@@ -111,29 +109,51 @@ class _State:
         self.mark = len(self.tokens)
 
 
+_CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_MASTER = re.compile(
+    rf"(?P<cjk>[{_CJK_RANGES}]+)"
+    rf"|(?P<lat>{_LATIN.pattern})"
+    r"|(?P<strong>[。！？!?；;\n]|\.(?![a-z0-9]))"
+    r"|(?P<weak>[,，:：()（）\[\]【】{}])"
+)
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# Inside a run of Chinese: contrast words, look-alikes that are not negations, negation
+# cues and particles; whatever lies between them is content. Not-cues come before cues
+# so 不同 is not read as 不 + 同; contrast words first so 不过 ends the clause.
+_ZH_SPECIAL = re.compile(
+    f"(?P<con>{_alt(ZH_CONTRAST)})|(?P<nc>{_alt(ZH_NOT_CUES)})|(?P<cue>{_alt(ZH_CUES)})"
+    f"|(?P<stop>[{''.join(sorted(ZH_STOP))}])"
+)
+
+_UNITS_CACHE: dict[str, tuple[str, ...]] = {}
+
+
+def _units(tok: str) -> tuple[str, ...]:
+    u = _UNITS_CACHE.get(tok)
+    if u is None:
+        u = latin_units(tok)
+        if len(_UNITS_CACHE) < 100_000:
+            _UNITS_CACHE[tok] = u
+    return u
+
+
 def segment(text: str) -> Segmented:
     """Tokenise ``text`` (an answer, a question or a phrasing)."""
     f = fold(text)
     s = f.text
-    n = len(s)
     st = _State()
     func = 0
     prev_word = ""
-    i = 0
-    while i < n:
-        ch = s[i]
-        if is_cjk(ch):
-            j = i
-            while j < n and is_cjk(s[j]):
-                j += 1
-            func += _cjk_run(s, i, j, st)
-            prev_word = ""
-            i = j
-            continue
-        m = _LATIN.match(s, i)
-        if m:
+    for m in _MASTER.finditer(s):
+        kind = m.lastgroup
+        if kind == "lat":
             tok = m.group()
-            word = tok.split("'", 1)[0]
+            word = tok.split("'", 1)[0] if "'" in tok else tok
             if (tok in EN_CONTRAST or tok in EN_COORD) and prev_word not in ("nothing", "none"):
                 st.new_clause(False)
                 func += 1
@@ -147,19 +167,19 @@ def segment(text: str) -> Segmented:
             elif tok in EN_CUES:
                 func += 1  # "not only": neither a cue nor content
             else:
-                units = latin_units(tok)
+                units = _units(tok)
                 if units:
                     st.add(units, m.start(), m.end())
                 elif word in EN_STOP or tok.endswith("'s"):
                     func += 1
             prev_word = word
-            i = m.end()
-            continue
-        if ch in _STRONG or (ch == "." and (i + 1 >= n or not s[i + 1].isalnum())):
+        elif kind == "cjk":
+            func += _cjk_run(s, m.start(), m.end(), st)
+            prev_word = ""
+        elif kind == "strong":
             st.new_clause(True)
-        elif ch in _WEAK:
+        else:
             st.new_clause(False)
-        i += 1
     return Segmented(f, tuple(st.tokens), tuple(st.cues), tuple(tuple(c) for c in st.cue_at),
                      tuple(st.sent), func)
 
@@ -184,29 +204,21 @@ def _cjk_run(s: str, i: int, j: int, st: _State) -> int:
         kept.clear()
 
     k = i
-    while k < j:
-        w = next((x for x in ZH_CONTRAST if s.startswith(x, k)), None)
-        if w:
+    for m in _ZH_SPECIAL.finditer(s, i, j):
+        kept.extend(range(k, m.start()))
+        kind = m.lastgroup
+        if kind == "con":
             flush()
             st.new_clause(False)
             func += 1
-            k += len(w)
-            continue
-        w = next((x for x in ZH_NOT_CUES if s.startswith(x, k)), None)
-        if w:
-            kept.extend(range(k, k + len(w)))
-            k += len(w)
-            continue
-        w = next((x for x in ZH_CUES if s.startswith(x, k)), None)
-        if w:
-            st.cue(k)
-            func += 1
-            k += len(w)
-            continue
-        if s[k] in ZH_STOP:
+        elif kind == "nc":
+            kept.extend(range(m.start(), m.end()))
+        elif kind == "cue":
+            st.cue(m.start())
             func += 1
         else:
-            kept.append(k)
-        k += 1
+            func += 1
+        k = m.end()
+    kept.extend(range(k, j))
     flush()
     return func

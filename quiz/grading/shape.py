@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from quiz.grading.normalize import is_cjk
 from quiz.grading.segment import Segmented
 
 _ITEM_SPLIT = re.compile(r"[,，、;；/|\n]+|\s+-\s+")
 _WORD = re.compile(r"[a-z0-9_.()\"'=]+")
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def is_keyword_list(seg: Segmented) -> bool:
@@ -25,7 +25,7 @@ def is_keyword_list(seg: Segmented) -> bool:
         short = sum(1 for x in items if _item_size(x) <= 3)
         if short >= 0.75 * len(items):
             return True
-    if not any(is_cjk(c) for c in text):
+    if not _CJK.search(text):
         words = len(_WORD.findall(text))
         return words >= 4 and seg.function_words == 0
     return False
@@ -33,7 +33,7 @@ def is_keyword_list(seg: Segmented) -> bool:
 
 def _item_size(item: str) -> float:
     """Words in an item; two Chinese characters count as one word."""
-    cjk = sum(1 for c in item if is_cjk(c))
+    cjk = len(_CJK.findall(item))
     return len(_WORD.findall(item)) + cjk / 2
 
 
