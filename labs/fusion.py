@@ -93,18 +93,18 @@ def run(ctx: LabContext) -> list[Finding]:
     diff = common.max_abs_diff(ref, out)
     scale = float(ref.abs().max())
 
-    # Graph ops: trace both (same input), count aten ops.
+    # Graph ops: script both and count aten ops (scripting, unlike the first
+    # torch.jit.trace in a process, costs no ~2 s warm-up).
     with common.capture_warnings() as jit_caught, torch.no_grad():
-        g_before = _ops(torch.jit.trace(model, x[:1]).inlined_graph)
-        g_after = _ops(torch.jit.trace(fused, x[:1]).inlined_graph)
         scripted = torch.jit.script(copy.deepcopy(model).eval())
-        g_script = _ops(scripted.inlined_graph)
+        g_before = g_script = _ops(scripted.inlined_graph)
+        g_after = _ops(torch.jit.script(copy.deepcopy(fused)).inlined_graph)
         frozen = torch.jit.freeze(scripted)
         g_frozen = _ops(frozen.graph)
     with torch.inference_mode():
         frozen_out = frozen(x)
     frozen_diff = common.max_abs_diff(ref, frozen_out)
-    ctx.progress(0.35, "graphs traced, scripted and frozen")
+    ctx.progress(0.35, "graphs scripted and frozen")
 
     m_before, m_after = _modules(model), _modules(fused)
     p_before = sum(p.numel() for p in model.parameters())
@@ -129,7 +129,7 @@ def run(ctx: LabContext) -> list[Finding]:
         "fusion-fewer-ops", fewer,
         f"one model in, one model out (output {tuple(out.shape)} unchanged): leaf modules "
         f"{n_before} -> {n_after_real} (+{m_after.get('Identity', 0)} Identity "
-        f"placeholders), BatchNorm2d {bn_before} -> {bn_after}, traced aten::batch_norm "
+        f"placeholders), BatchNorm2d {bn_before} -> {bn_after}, scripted aten::batch_norm "
         f"{g_before.get('aten::batch_norm', 0)} -> {g_after.get('aten::batch_norm', 0)} "
         f"(aten ops {sum(g_before.values())} -> {sum(g_after.values())}), parameters "
         f"{p_before} -> {p_after}",
