@@ -17,10 +17,6 @@ from quiz.grading.result import EmptyAnswer, Grade, MisconceptionHit, PointResul
 from quiz.grading.segment import segment
 from quiz.grading.shape import echo_share, is_keyword_list
 
-# Key-point matches weaker than this are not searched for (they earn no credit) and are
-# reported as score 0.
-REPORT_FLOOR = 25.0
-
 
 class CardMatcher:
     """A card compiled for grading: its matcher plus the texts feedback needs."""
@@ -49,10 +45,13 @@ def _target(
     id_: str, weight: float, phrasings: dict[str, tuple[str, ...]], qunits: frozenset[str]
 ) -> Target:
     compiled = []
+    seen = set()
     for lang, texts in phrasings.items():
         for text in texts:
             ph = compile_phrasing(text, lang, qunits)
-            if ph is not None:
+            # the same API name listed in both languages is matched once
+            if ph is not None and (ph.units, ph.parity) not in seen:
+                seen.add((ph.units, ph.parity))
                 compiled.append(ph)
     return Target(id_, weight, tuple(compiled))
 
@@ -97,7 +96,7 @@ def evaluate(
     total = credit = touched = 0.0
     for t, (same, opp) in zip(
         matcher.points,
-        matcher.point_group.match(seg, occ, REPORT_FLOOR, policy.point_found),
+        matcher.point_group.match(seg, occ, policy.point_partial, policy.point_found),
         strict=True,
     ):
         negated = opp.score >= policy.point_found and opp.score > same.score

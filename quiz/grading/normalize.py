@@ -45,6 +45,10 @@ def fold(text: str) -> Folded:
     """NFKC + lower case, character by character, so offsets survive expansions (e.g. ﬁ)."""
     if text.isascii():
         return Folded(text.lower(), tuple(range(len(text))))
+    if unicodedata.is_normalized("NFKC", text):
+        low = text.lower().translate(_FOLD)  # one char for one: offsets stay put
+        if len(low) == len(text):
+            return Folded(low, tuple(range(len(text))))
     parts = [ch.lower() if ch.isascii() else _fold_char(ch) for ch in text]
     if all(len(p) == 1 for p in parts):
         return Folded("".join(parts), tuple(range(len(text))))

@@ -21,7 +21,9 @@ class EmptyAnswer(QuizError):
 class PointResult:
     id: str
     found: bool
-    score: float  # 0-100: how well the best phrasing matched, with the right polarity
+    # 0-100: how well the best phrasing matched, with the right polarity. Matches too weak
+    # to earn any credit (policy.point_partial and below) are not searched for: 0.
+    score: float
     # Offsets into the original answer of the matched words (of the negated statement
     # when ``negated``), for highlighting.
     span: tuple[int, int] | None

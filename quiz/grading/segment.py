@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from quiz.grading.lexicon import (
     EN_CONTRAST,
@@ -33,8 +34,7 @@ _LATIN = re.compile(r"\.?[a-z0-9_]+(?:[.\-+][a-z0-9_]+)*(?:'[a-z]+)?")
 _PARTS = re.compile(r"[._\-+]+")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One matchable token: its units (main unit first), folded offsets and clause."""
 
     units: tuple[str, ...]
