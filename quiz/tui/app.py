@@ -83,7 +83,12 @@ class QuizApp(App):
         # quiz.session is imported when a mode needs it (its package pulls in fsrs), so the
         # default clock is defined here rather than taken from quiz.session.clock.
         self.clock = clock if clock is not None else _utc_now
-        self.deck: Deck | None = None
+        self._deck: Deck | None = None
+        self._deck_error: DeckError | None = None
+        # Title, languages and card ids: all the home screen needs. From the cache when the
+        # deck is unchanged, so start-up builds no Card objects; the deck itself is loaded
+        # on first use (a mode, the palette).
+        self.summary: dict | None = None
         self._store: Store | None = None
         self.lab_state = LabState()
         self.reset_db = False  # --reset-db: move an unusable database aside
@@ -95,30 +100,49 @@ class QuizApp(App):
     # -- start -----------------------------------------------------------------------------
     def get_default_screen(self):
         """Home is the bottom screen (no blank default screen to build first)."""
+        from quiz.tui.deckcache import load_summary
         from quiz.tui.screens.home import HomeScreen
 
-        try:
-            self.load_deck()
-        except DeckError as e:
-            self._deck_error = e
+        self.summary = load_summary(self.deck_path, self.cache_dir)
+        if self.summary is None:
+            try:
+                self.load_deck()
+            except DeckError as e:
+                self._deck_error = e
+        if self.summary and not self._lang_given and self.summary["languages"]:
+            self.set_reactive(QuizApp.lang, self.summary["languages"][0])
         localize_bindings(self, self.lang)
         return HomeScreen()
 
     def on_mount(self) -> None:
-        error = getattr(self, "_deck_error", None)
-        if error is not None:
+        if self._deck_error is not None:
             self.show_error(t("error.deck", self.lang),
-                            "\n".join(str(p) for p in error.problems))
+                            "\n".join(str(p) for p in self._deck_error.problems))
         if self.start_mode:
             self.call_after_refresh(self.open_mode, self.start_mode)
 
     def load_deck(self) -> Deck:
-        from quiz.tui.deckcache import load_deck_cached
+        from quiz.tui.deckcache import load_deck_cached, summary
 
-        self.deck = load_deck_cached(self.deck_path, self.data_dir / "cache")
-        if not self._lang_given and self.deck.languages:
-            self.set_reactive(QuizApp.lang, self.deck.languages[0])
-        return self.deck
+        self._deck = load_deck_cached(self.deck_path, self.cache_dir)
+        self.summary = summary(self._deck)
+        return self._deck
+
+    @property
+    def deck(self) -> Deck | None:
+        """The deck, loaded on first use; None (after an error modal) when it is broken."""
+        if self._deck is None and self._deck_error is None:
+            try:
+                self.load_deck()
+            except DeckError as e:
+                self._deck_error = e
+                self.show_error(t("error.deck", self.lang),
+                                "\n".join(str(p) for p in e.problems))
+        return self._deck
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
 
     @property
     def data_dir(self) -> Path:
@@ -255,11 +279,12 @@ class QuizApp(App):
         if quick is not None:
             st.quick = quick
         self._dispatch_lab_event(LabProgress(lab_id, 0.0, t("labs.running", self.lang, lab=lab_id)))
-        self._run_lab_worker(lab_id, st.quick)
+        # The deck is read here on the UI thread (it may load lazily), never in the worker.
+        self._run_lab_worker(lab_id, st.quick, self.deck)
         return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="lab")
-    def _run_lab_worker(self, lab_id: str, quick: bool) -> None:
+    def _run_lab_worker(self, lab_id: str, quick: bool, deck: Deck | None) -> None:
         try:
             from quiz.tui.labinfo import run_lab
 
@@ -267,7 +292,7 @@ class QuizApp(App):
                 lab_id, quick=quick,
                 progress=lambda f, m: self.post_message(LabProgress(lab_id, float(f), str(m))),
                 log=lambda line: self.post_message(LabLog(lab_id, str(line))),
-                data_dir=self.data_dir, deck=self.deck)
+                data_dir=self.data_dir, deck=deck)
         except Exception as e:  # noqa: BLE001 - any lab failure is shown, never a traceback
             self.post_message(LabFailed(lab_id, f"{type(e).__name__}: {e}"))
             return

@@ -41,6 +41,7 @@ def search_cards(cards: tuple[Card, ...] | list[Card], query: str, lang: str) ->
 
 
 class BrowseScreen(QuizScreen):
+    CSS_PATH = "../labs.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("ctrl+f", "focus_search", "Search", id="search"),
@@ -105,6 +106,7 @@ class CardScreen(QuizScreen):
     """Everything a card holds: texts, seed numbers merged, key points with their
     phrasings, misconceptions with feedback, checked claims with their last lab run."""
 
+    CSS_PATH = "../labs.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("r", "run_lab", "Run lab", id="run_lab"),

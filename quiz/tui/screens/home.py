@@ -48,16 +48,16 @@ class HomeScreen(QuizScreen):
             self.query_one("#home-counts", Static).update(self._counts())
 
     def _title(self) -> str:
-        deck = self.app.deck
-        if deck is None:
+        summary = self.app.summary
+        if summary is None:
             return self.t("error.deck")
-        return f"{self.t('home.deck')}: {pick(deck.title, self.lang)}"
+        return f"{self.t('home.deck')}: {pick(summary['title'], self.lang)}"
 
     def _counts(self) -> str:
-        deck = self.app.deck
-        if deck is None:
+        summary = self.app.summary
+        if summary is None:
             return ""
-        n = len(deck.cards)
+        n = len(summary["ids"])
         try:
             store = self.app.store
             states = store.review_states()
@@ -69,7 +69,7 @@ class HomeScreen(QuizScreen):
         # due today when its due time falls before the end of the current UTC day.
         now = self.app.now()
         end_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-        ids = set(deck.ids())
+        ids = set(summary["ids"])
         due = sum(1 for cid, s in states.items() if cid in ids and s.due < end_of_day)
         new = sum(1 for cid in ids if cid not in states)
         last = next((iv for iv in reversed(sorted(interviews, key=lambda iv: iv.started))

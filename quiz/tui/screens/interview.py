@@ -38,6 +38,7 @@ def clock_text(seconds: float) -> str:
 
 
 class InterviewSetupScreen(QuizScreen):
+    CSS_PATH = "../study.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("ctrl+s", "start", "Start", id="start"),
@@ -127,6 +128,7 @@ class InterviewSetupScreen(QuizScreen):
 
 
 class InterviewScreen(QuizScreen):
+    CSS_PATH = "../study.tcss"
     BINDINGS = [
         Binding("ctrl+s", "submit", "Next", id="next"),
         Binding("ctrl+g", "finish", "Finish", id="finish"),
@@ -246,6 +248,7 @@ class InterviewScreen(QuizScreen):
 class InterviewReportScreen(QuizScreen):
     """Per question: score, time, missed points; totals and the weakest tags."""
 
+    CSS_PATH = "../study.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("i", "again", "Interview", id="interview"),

@@ -25,6 +25,7 @@ HELD = {True: ("✓", "green"), False: ("✗", "red"), None: ("?", "yellow")}
 
 
 class LabsScreen(QuizScreen):
+    CSS_PATH = "../labs.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("r", "run", "Run lab", id="run_lab"),

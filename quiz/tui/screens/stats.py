@@ -13,6 +13,7 @@ from quiz.tui.widgets.footer import QuizFooter
 
 
 class StatsScreen(QuizScreen):
+    CSS_PATH = "../labs.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("f5", "refresh_stats", "Refresh", id="refresh"),

@@ -31,6 +31,7 @@ PAGE = Binding.Group("Scroll")
 
 
 class StudyScreen(QuizScreen):
+    CSS_PATH = "../study.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("ctrl+s", "submit", "Submit", id="submit"),
