@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     known = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()
     # `quiz PATH` opens the app on another deck: rewrite it to the `open` subcommand.
-    first = next((i for i, a in enumerate(argv) if not a.startswith("-")), None)
+    first = _first_word(argv)
     if first is None or argv[first] not in known:
         if "-h" not in argv and "--help" not in argv:
             argv = _insert_open(argv, first)
@@ -66,16 +66,28 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+# Top-level options that take a value: their value is not a subcommand or a deck path.
+GLOBAL_VALUE_OPTIONS = ("--data-dir",)
+
+
+def _first_word(argv: list[str]) -> int | None:
+    """Index of the first word that is neither an option nor a global option's value."""
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in GLOBAL_VALUE_OPTIONS:
+            i += 2
+            continue
+        if not a.startswith("-"):
+            return i
+        i += 1
+    return None
+
+
 def _insert_open(argv: list[str], first: int | None) -> list[str]:
     # Global options (--data-dir X) stay in front of the subcommand name.
-    out, i = [], 0
-    while i < len(argv) and argv[i].startswith("-") and i != first:
-        out.append(argv[i])
-        if argv[i] == "--data-dir" and i + 1 < len(argv):
-            out.append(argv[i + 1])
-            i += 1
-        i += 1
-    return out + ["open"] + argv[i:]
+    end = len(argv) if first is None else first
+    return argv[:end] + ["open"] + argv[end:]
 
 
 if __name__ == "__main__":

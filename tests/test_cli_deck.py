@@ -131,3 +131,19 @@ def test_every_subcommand_has_help():
     for cmd in ("lint", "cards", "show", "import-md", "dedup"):
         h = quiz(cmd, "--help")
         assert h.returncode == 0 and "usage: quiz" in h.stdout
+
+
+def test_global_data_dir_before_a_subcommand(tmp_path):
+    r = quiz("--data-dir", str(tmp_path / "home"), "cards", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)
+
+
+def test_argument_rewriting_for_deck_paths():
+    from quiz.cli import _first_word, _insert_open
+
+    argv = ["--data-dir", "stats", "deck.yaml", "--lang", "en"]
+    assert _first_word(argv) == 2
+    assert _insert_open(argv, 2) == ["--data-dir", "stats", "open", "deck.yaml", "--lang", "en"]
+    assert _insert_open([], None) == ["open"]
+    assert _insert_open(["--data-dir", "x"], None) == ["--data-dir", "x", "open"]
