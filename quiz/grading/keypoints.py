@@ -86,13 +86,16 @@ def compile_phrasing(text: str, lang: str, question_units: frozenset[str]) -> Ph
             units.append(t.units[0])
     if not units:
         return None
+    parity = sum(seg.clause_cues) % 2
     return Phrasing(
         text=text,
         lang=lang,
         units=tuple(units),
         weights=tuple(unit_weight(u) for u in units),
-        in_question=tuple(u in question_units for u in units),
-        parity=sum(seg.clause_cues) % 2,
+        # A negative statement ("does not support multithreading") says something the
+        # question ("does it support multithreading?") does not: its words count in full.
+        in_question=tuple(u in question_units and not parity for u in units),
+        parity=parity,
     )
 
 
