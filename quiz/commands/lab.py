@@ -1,0 +1,144 @@
+"""`quiz lab list` and `quiz lab run`: the labs, headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from quiz.deck.errors import QuizError
+
+HELD = {True: "held", False: "did not hold", None: "inconclusive"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("lab", help="list the labs, or run them for real (torch, onnx, onnxruntime)")
+    lab_sub = p.add_subparsers(dest="lab_command", metavar="ACTION", required=True)
+
+    lp = lab_sub.add_parser("list", help="the labs, what they check, and their last run")
+    lp.add_argument("--deck", help="deck whose claims to show (default: the shipped deck)")
+    lp.add_argument("--json", action="store_true")
+    lp.set_defaults(func=cmd_list)
+
+    rp = lab_sub.add_parser("run", help="run labs and show what they measured")
+    rp.add_argument("ids", nargs="*", metavar="ID", help="lab ids (see `quiz lab list`)")
+    rp.add_argument("--all", action="store_true", help="run every lab")
+    rp.add_argument("--quick", action="store_true", help="small sizes and few repeats (about 5 s a lab)")
+    rp.add_argument("--deck", help="deck whose claims get verdicts (default: the shipped deck)")
+    rp.add_argument("--json", action="store_true",
+                    help="print the run as JSON (a list when several labs run)")
+    rp.set_defaults(func=cmd_run)
+
+
+def cmd_list(args) -> int:
+    from labs import registry
+    from labs.results import last_run
+    from quiz.deck.loader import load_deck
+
+    deck = load_deck(args.deck)
+    rows = []
+    for lab_id, lab in registry().items():
+        last = last_run(args.data_dir, lab_id)
+        rows.append({
+            "id": lab_id,
+            "title": dict(lab.title),
+            "statements": [{"id": s.id, "text": dict(s.text)} for s in lab.statements],
+            "claims": [{"card": c.id, "claim": cl.id, "finding": cl.finding}
+                       for c, cl in deck.claims_for_lab(lab_id)],
+            "last_run": None if last is None else {
+                "started": last.get("started"), "status": last.get("status"),
+                "quick": last.get("quick"),
+                "verdicts": [{"card": c["card"], "claim": c["claim"], "verdict": c["verdict"]}
+                             for c in last.get("claims", [])],
+            },
+        })
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        last = r["last_run"]
+        when = f"last run {last['started']} ({last['status']})" if last else "never run"
+        print(f"{r['id']:14} {r['title']['en']}  [{when}]")
+        for s in r["statements"]:
+            print(f"    - {s['id']}: {s['text']['en']}")
+        cards = sorted({c["card"] for c in r["claims"]})
+        if cards:
+            print(f"    checks {len(r['claims'])} claim(s) on: {', '.join(cards)}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from labs import registry
+    from labs.runner import run_lab
+    from quiz.deck.loader import load_deck
+
+    known = registry()
+    ids = list(known) if args.all else args.ids
+    if not ids:
+        raise QuizError("name the labs to run (see `quiz lab list`), or pass --all")
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise QuizError(f"no lab {', '.join(map(repr, unknown))} (labs: {', '.join(known)})")
+    deck = load_deck(args.deck)
+    runs = []
+    for lab_id in ids:
+        bar = _Bar(lab_id)
+        run = run_lab(lab_id, quick=args.quick, progress=bar.update, log=bar.log,
+                      data_dir=args.data_dir, deck=deck)
+        bar.done()
+        runs.append(run)
+        if not args.json:
+            print(render_run(run))
+    if args.json:
+        print(json.dumps(runs[0] if len(runs) == 1 else runs, ensure_ascii=False, indent=2,
+                         default=str))
+    return 0 if all(r["status"] == "ok" for r in runs) else 1
+
+
+def render_run(run: dict) -> str:
+    mode = "quick" if run["quick"] else "full"
+    out = [f"== {run['lab']}: {run['title']['en']} ({mode} mode, {run['duration_s']:.1f} s): "
+           f"{run['status']}"]
+    if run.get("error"):
+        out.append(f"   {run['error']}")
+    for f in run["findings"]:
+        out.append(f"   [{HELD[f.get('held')]:>12}] {f['id']}: {f.get('summary', '')}")
+    for c in run["claims"]:
+        out.append(f"   claim {c['card']}/{c['claim']} (deck: {c['deck_verdict']}): "
+                   f"seed statement {c['verdict']}")
+    env = run.get("env", {})
+    libs = ", ".join(f"{k} {env[k]}" for k in ("torch", "onnx", "onnxruntime", "executorch")
+                     if env.get(k))
+    if libs:
+        out.append(f"   env: {libs}; threads {env.get('threads', '?')}; {env.get('cpu', '')}")
+    out.append(f"   saved: {run.get('path', '-')}")
+    return "\n".join(out)
+
+
+class _Bar:
+    """A progress bar on a terminal; plain lines when stderr is not one (CI, pipes)."""
+
+    def __init__(self, lab_id: str):
+        self.lab_id = lab_id
+        self.tty = sys.stderr.isatty()
+        self.last = ""
+
+    def update(self, fraction: float, message: str) -> None:
+        if self.tty:
+            filled = int(fraction * 24)
+            line = f"\r{self.lab_id:14} [{'#' * filled}{'.' * (24 - filled)}] {fraction:4.0%} {message}"
+            sys.stderr.write(line[:120].ljust(120))
+            sys.stderr.flush()
+        elif message != self.last:
+            print(f"{self.lab_id}: {fraction:4.0%} {message}", file=sys.stderr)
+        self.last = message
+
+    def log(self, line: str) -> None:
+        if self.tty:
+            sys.stderr.write("\r" + " " * 120 + "\r")
+        print(f"{self.lab_id}: {line}", file=sys.stderr)
+
+    def done(self) -> None:
+        if self.tty:
+            sys.stderr.write("\r" + " " * 120 + "\r")
+            sys.stderr.flush()
