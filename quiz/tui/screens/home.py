@@ -6,11 +6,10 @@ from datetime import timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Vertical
-from textual.widgets import Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Header, Static
 
-from quiz.deck.model import pick
 from quiz.tui.screens.base import QuizScreen, error_text
 from quiz.tui.widgets.footer import QuizFooter
 
@@ -22,22 +21,24 @@ class HomeScreen(QuizScreen):
                 for mode, key in ENTRIES]
 
     def compose(self) -> ComposeResult:
-        # One OptionList rather than a row of buttons: a keyboard menu, and few widgets to
-        # style, which keeps start-up close to a bare Textual app.
+        # The menu is one Static of clickable lines (the keys do the same): a list widget
+        # here cost more at start-up than everything else on this screen together.
         yield Header()
         with Vertical(id="home"):
             yield Static(self._title(), id="home-title")
             yield Static(self._counts(), id="home-counts")
-            with Center():
-                yield OptionList(*self._options(), id="home-menu")
+            yield Static(self._menu(), id="home-menu")
             yield Static(self.t("home.hint"), id="home-hint", classes="dim")
         yield QuizFooter()
 
-    def _options(self) -> list[Option]:
-        opts = [Option(f"{key}  {self.t('key.' + mode)}", id=mode) for mode, key in ENTRIES]
-        opts.append(Option(f"f2  {self.t('home.lang')}", id="switch-lang"))
-        opts.append(Option(f"f3  {self.t('home.theme')}", id="switch-theme"))
-        return opts
+    def _menu(self) -> Content:
+        lines = [(key, self.t("key." + mode), f"app.open_mode('{mode}')")
+                 for mode, key in ENTRIES]
+        lines.append(("f2", self.t("home.lang"), "app.toggle_lang"))
+        lines.append(("f3", self.t("home.theme"), "app.toggle_theme"))
+        return Content("\n").join(
+            Content.assemble((f"{key:<3} ", "bold $accent"), Content(text).stylize(f"@click={act}"))
+            for key, text, act in lines)
 
     def on_screen_resume(self) -> None:
         # Back from a mode: counts and the last interview score may have changed.
@@ -51,7 +52,10 @@ class HomeScreen(QuizScreen):
         summary = self.app.summary
         if summary is None:
             return self.t("error.deck")
-        return f"{self.t('home.deck')}: {pick(summary['title'], self.lang)}"
+        # quiz.deck.model.pick, inlined: importing the model costs start-up time.
+        title = summary["title"]
+        text = title.get(self.lang) or next((v for v in title.values() if v), "")
+        return f"{self.t('home.deck')}: {text}"
 
     def _counts(self) -> str:
         summary = self.app.summary
@@ -77,12 +81,3 @@ class HomeScreen(QuizScreen):
         last_text = (f"{last.totals.get('mean_score', 0.0):.0%}" if last else self.t("home.none"))
         return (f"{n} {self.t('home.cards')} · {due} {self.t('home.due')} · {new} "
                 f"{self.t('home.new')} · {self.t('home.last_interview')}: {last_text}")
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        oid = event.option.id or ""
-        if oid == "switch-lang":
-            self.app.action_toggle_lang()
-        elif oid == "switch-theme":
-            self.app.action_toggle_theme()
-        else:
-            self.app.open_mode(oid)
