@@ -74,7 +74,7 @@ def run(ctx: LabContext) -> list[Finding]:
     model = common.make_cnn(seed=ctx.seed).eval()
     batch = 8 if ctx.quick else 16
     x = torch.randn(batch, 3, 32, 32, generator=torch.Generator().manual_seed(ctx.seed))
-    runs = 20 if ctx.quick else 100
+    runs = 12 if ctx.quick else 100  # quick: 12 alternated pairs
     counts = list(range(1, max(default_threads, cores) + 1))
 
     def at(n):
