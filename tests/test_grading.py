@@ -51,8 +51,8 @@ BATCH = Card(
               "zh": "PyTorch Mobile 支持动态 batch size 吗？"},
     answer={"en": "Yes.", "zh": "支持。"},
     key_points=(
-        kp("any-batch", ["a traced model accepts another batch", "TorchScript runs other batch sizes",
-                         "dynamic batch works"],
+        kp("any-batch", ["a traced model accepts another batch",
+                         "TorchScript runs other batch sizes", "dynamic batch works"],
            ["trace 的模型可以换 batch 跑", "支持动态 batch"], weight=3),
         kp("shape-pitfall", ["int(x.shape[0]) bakes in the batch", "watch the TracerWarning"],
            ["int(x.shape[0]) 会把 batch 写死", "注意 TracerWarning"], weight=2),
@@ -61,7 +61,8 @@ BATCH = Card(
         mc("no-dynamic", ["PyTorch Mobile does not support a dynamic batch",
                           "the batch size must be fixed in advance"],
            ["PyTorch Mobile 不支持动态 batch", "batch size 必须提前确定"],
-           "TorchScript models are not specialised to the batch.", "TorchScript 模型不按 batch 特化。"),
+           "TorchScript models are not specialised to the batch.",
+           "TorchScript 模型不按 batch 特化。"),
     ),
 )
 
@@ -284,9 +285,12 @@ def test_to_dict_is_json_ready():
 def test_grade_reference_paraphrase_and_negation():
     refs = ["The water evaporated, leaving the salt behind."]
     q = "How did you separate the salt from the water?"
-    assert grade_reference(refs, "Let the water evaporate and the salt is left.", q).score > 0.5
-    assert grade_reference(refs, "The water did not evaporate.", q).score < 0.3
-    assert grade_reference(refs, "How did you separate the salt from the water?", q).score == 0.0
+    good = grade_reference(refs, "Let the water evaporate and the salt is left.", q)
+    assert good.score > 0.3 and good.verdict == "correct"
+    bad = grade_reference(refs, "The water did not evaporate.", q)
+    assert bad.score < 0.1 and bad.verdict == "wrong"
+    echo = grade_reference(refs, "How did you separate the salt from the water?", q)
+    assert echo.score == 0.0 and echo.verdict == "wrong"
 
 
 def test_grade_reference_takes_the_best_reference():

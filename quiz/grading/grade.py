@@ -14,7 +14,7 @@ from quiz.grading.keypoints import (
 from quiz.grading.normalize import detect_lang
 from quiz.grading.policy import DEFAULT, Policy, decide, point_credit
 from quiz.grading.result import EmptyAnswer, Grade, MisconceptionHit, PointResult
-from quiz.grading.segment import segment
+from quiz.grading.segment import Segmented, segment
 from quiz.grading.shape import echo_share, is_keyword_list
 
 
@@ -88,9 +88,11 @@ def evaluate(
     labels: dict[str, str],
     misconception_feedback: dict[str, str],
     policy: Policy = DEFAULT,
+    seg: Segmented | None = None,
 ) -> Grade:
     """Score ``answer`` against compiled targets (shared by grade and grade_reference)."""
-    seg = segment(answer)
+    if seg is None:
+        seg = segment(answer)
     occ = matcher.occurrences(seg)
     points: list[PointResult] = []
     total = credit = touched = 0.0

@@ -1,0 +1,239 @@
+"""Measure the grader on human-graded data, with thresholds chosen by cross-validation.
+
+    .venv/bin/python benchmarks/asag_eval.py            # ASAG: SciEntsBank, Beetle, ADS
+    .venv/bin/python benchmarks/asag_eval.py --dev      # the labelled dev set of our deck
+    .venv/bin/python benchmarks/asag_eval.py --dev --cjk jieba   # zh by jieba words
+
+ASAG (../shared/data/asag, training splits only; the files are read, never copied):
+grade_reference's score is turned into correct/incorrect by one threshold, chosen on
+the training folds of a 5-fold split grouped by question (no question is in both), so
+every figure is for questions the threshold never saw. Baseline: rapidfuzz
+token_sort_ratio with utils.default_process, best reference, same protocol. ADS is
+scored 0-10: Pearson r of our score, no threshold to fit.
+
+Dev set (tests/data/grading_dev.jsonl): accuracy, quadratic weighted kappa and the
+count of wrong answers graded correct, (1) with the shipped Policy (whose thresholds
+were picked on this same set: in-sample) and (2) cross-validated: the policy grid is
+searched on 4/5 of the cards and applied to the held-out 1/5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import sys
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from quiz.grading import grade, grade_reference  # noqa: E402
+from quiz.grading.metrics import macro_f1, pearson, quadratic_weighted_kappa  # noqa: E402
+from quiz.grading.policy import DEFAULT, decide, point_credit  # noqa: E402
+
+ASAG = ROOT.parent / "shared" / "data" / "asag"
+ORD = {"wrong": 0, "partial": 1, "correct": 2}
+
+
+def folds_by_group(groups: list[str], k: int = 5, seed: int = 13) -> list[set[str]]:
+    g = sorted(set(groups))
+    random.Random(seed).shuffle(g)
+    return [set(g[i::k]) for i in range(k)]
+
+
+def cv_threshold(scores: list[float], gold: list[str], groups: list[str]) -> tuple[float, list]:
+    """Macro-F1 of a one-threshold classifier, threshold fitted on the other folds."""
+    pred = [""] * len(scores)
+    chosen = []
+    for test in folds_by_group(groups):
+        train = [i for i, g in enumerate(groups) if g not in test]
+        cands = sorted({round(scores[i], 3) for i in train})
+        best = max(cands, key=lambda t: macro_f1([gold[i] for i in train],
+                                                 ["correct" if scores[i] >= t else "incorrect"
+                                                  for i in train]))
+        chosen.append(best)
+        for i, g in enumerate(groups):
+            if g in test:
+                pred[i] = "correct" if scores[i] >= best else "incorrect"
+    return macro_f1(gold, pred), chosen
+
+
+def baseline_score(refs: list[str], answer: str) -> float:
+    from rapidfuzz import fuzz, utils
+
+    return max(fuzz.token_sort_ratio(r, answer, processor=utils.default_process) for r in refs)
+
+
+def use_jieba() -> None:
+    """Swap the Chinese bigrams for jieba words (for measuring only; grading stays pure)."""
+    import logging
+
+    import jieba
+
+    from quiz.grading import segment as seg_mod
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    special = seg_mod._ZH_SPECIAL
+
+    def cjk_run(s, i, j, st):
+        func = 0
+        pos = i
+        for w in jieba.cut(s[i:j], HMM=True):
+            a, b = pos, pos + len(w)
+            pos = b
+            m = special.fullmatch(w)
+            if m and m.lastgroup == "con":
+                st.new_clause(False)
+                func += 1
+            elif m and m.lastgroup == "cue":
+                st.cue(a)
+                func += 1
+            elif m and m.lastgroup == "stop":
+                func += 1
+            elif w[0] in "不没无未非" and len(w) > 1 and not (m and m.lastgroup == "nc"):
+                st.cue(a)  # 不支持 as one word: a cue and its content
+                func += 1
+                st.add((w[1:],), a + 1, b)
+            else:
+                st.add((w,), a, b)
+        return func
+
+    seg_mod._cjk_run = cjk_run
+
+
+def run_asag() -> None:
+    rows = [json.loads(x) for x in (ASAG / "semeval2013_train.jsonl").open(encoding="utf-8")]
+    for ds in ("sciEntsBank", "beetle"):
+        part = [r for r in rows if r["dataset"] == ds]
+        ours, base, gold, groups = [], [], [], []
+        for r in part:
+            refs = r["reference_answers"] or [r["reference_answer"]]
+            if not r["student_answer"].strip():
+                continue
+            g = grade_reference(refs, r["student_answer"], r["question"], "en")
+            ours.append(g.score)
+            base.append(baseline_score(refs, r["student_answer"]))
+            gold.append(r["label_2way"])
+            groups.append(r["question_id"])
+        f1, th = cv_threshold(ours, gold, groups)
+        bf1, bth = cv_threshold(base, gold, groups)
+        print(f"{ds:12} n={len(gold):5}  2-way macro-F1 (5-fold CV by question): "
+              f"grade_reference {f1:.3f} (thresholds {', '.join(f'{t:.2f}' for t in th)}); "
+              f"baseline token_sort_ratio {bf1:.3f}")
+    ads = [json.loads(x) for x in (ASAG / "zh_ads_train.jsonl").open(encoding="utf-8")]
+    ours, base, gold = [], [], []
+    for r in ads:
+        if not r["student_answer"].strip():
+            continue
+        ours.append(grade_reference(r["reference_answers"], r["student_answer"], r["question"],
+                                    "zh").score)
+        base.append(baseline_score(r["reference_answers"], r["student_answer"]))
+        gold.append(r["score_0_10"])
+    print(f"{'ADS (zh)':12} n={len(gold):5}  Pearson r: grade_reference {pearson(ours, gold):.3f}; "
+          f"baseline token_sort_ratio (characters) {pearson(base, gold):.3f}")
+
+
+GRID = {
+    "correct": [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7],
+    "partial": [0.1, 0.15, 0.2, 0.25, 0.3],
+    "misconception_partial": [0.2, 0.3, 0.4, 0.5],
+    "keyword_touched": [0.2, 0.3, 0.4, 0.5],
+}
+
+
+def run_dev(deck_path: str | None) -> None:
+    from quiz.deck.loader import load_deck
+
+    deck = load_deck(deck_path)
+    rows = [json.loads(x) for x in (ROOT / "tests/data/grading_dev.jsonl").open(encoding="utf-8")]
+    ev = []
+    for r in rows:
+        card = deck.card(r["card"])
+        g = grade(card, r["answer"], r["lang"])
+        ev.append((r, card, g))
+
+    def verdicts(policy, idx):
+        out = []
+        for i in idx:
+            r, card, g = ev[i]
+            total = sum(k.weight for k in card.key_points) or 1.0
+            cov = sum(k.weight * point_credit(p.score, p.found, p.negated, policy)
+                      for k, p in zip(card.key_points, g.key_points, strict=True)) / total
+            touched = sum(k.weight for k, p in zip(card.key_points, g.key_points, strict=True)
+                          if p.score >= policy.touched_at and not p.negated) / total
+            out.append(decide(cov, touched, len(g.misconceptions), "keyword-list" in g.flags,
+                              policy)[1])
+        return out
+
+    def figures(idx, pred):
+        gold = [ORD[ev[i][0]["label"]] for i in idx]
+        p = [ORD[v] for v in pred]
+        acc = sum(a == b for a, b in zip(gold, p, strict=True)) / len(idx)
+        w2c = sum(1 for i, v in zip(idx, pred, strict=True)
+                  if ev[i][0]["label"] == "wrong" and v == "correct")
+        return acc, quadratic_weighted_kappa(gold, p, 3), w2c
+
+    all_idx = list(range(len(ev)))
+    acc, k, w2c = figures(all_idx, [g.verdict for _, _, g in ev])
+    n_cards = len({r["card"] for r in rows})
+    print(f"dev set: {len(ev)} answers over {n_cards} cards")
+    print(f"  shipped policy (in-sample): accuracy {acc:.3f}, QWK {k:.3f}, wrong->correct {w2c}")
+    by_lang = defaultdict(list)
+    for i, (r, _, _) in enumerate(ev):
+        by_lang[r["lang"]].append(i)
+    for lang, idx in sorted(by_lang.items()):
+        a, kk, w = figures(idx, [ev[i][2].verdict for i in idx])
+        print(f"    {lang}: n={len(idx)} accuracy {a:.3f}, QWK {kk:.3f}, wrong->correct {w}")
+
+    policies = [replace(DEFAULT, **dict(zip(GRID, vals, strict=True)))
+                for vals in itertools.product(*GRID.values())]
+    groups = [r["card"] for r, _, _ in ev]
+    pred = [""] * len(ev)
+    chosen = []
+    for test in folds_by_group(groups):
+        train = [i for i in all_idx if groups[i] not in test]
+        held = [i for i in all_idx if groups[i] in test]
+
+        def key(pol, train=train):
+            a, kk, w = figures(train, verdicts(pol, train))
+            return (-w, kk, a)
+
+        best = max(policies, key=key)
+        chosen.append(best)
+        for i, v in zip(held, verdicts(best, held), strict=True):
+            pred[i] = v
+    acc, k, w2c = figures(all_idx, pred)
+    print(f"  cross-validated (5 folds of cards, grid of {len(policies)} policies): "
+          f"accuracy {acc:.3f}, QWK {k:.3f}, wrong->correct {w2c}")
+    for name in GRID:
+        print(f"    {name}: chosen per fold {[getattr(p, name) for p in chosen]}")
+    kinds = defaultdict(lambda: [0, 0])
+    for r, _, g in ev:
+        kinds[r["kind"]][0] += r["label"] == g.verdict
+        kinds[r["kind"]][1] += 1
+    print("  by kind (shipped policy): " + ", ".join(
+        f"{kd} {ok}/{n}" for kd, (ok, n) in sorted(kinds.items())))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dev", action="store_true", help="measure on the labelled dev set")
+    ap.add_argument("--deck", default=None, help="deck for --dev (default: the shipped deck)")
+    ap.add_argument("--cjk", choices=["bigram", "jieba"], default="bigram",
+                    help="how Chinese is cut (jieba only for this measurement)")
+    args = ap.parse_args()
+    if args.cjk == "jieba":
+        use_jieba()
+    if args.dev:
+        run_dev(args.deck)
+    else:
+        run_asag()
+
+
+if __name__ == "__main__":
+    main()

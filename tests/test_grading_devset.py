@@ -1,0 +1,61 @@
+"""Quality floor on the labelled dev set: a regression in matching fails CI.
+
+The figures measured when this was written (benchmarks/README.md): accuracy 0.967,
+quadratic weighted kappa 0.978, no wrong answer graded correct (in-sample: the policy
+thresholds were picked on this set; cross-validated by card: 0.958 / 0.972 / 0).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from quiz.deck.loader import load_deck
+from quiz.grading import grade
+from quiz.grading.metrics import quadratic_weighted_kappa
+
+DEV = Path(__file__).parent / "data" / "grading_dev.jsonl"
+ORD = {"wrong": 0, "partial": 1, "correct": 2}
+
+
+@pytest.fixture(scope="module")
+def graded():
+    deck = load_deck()
+    rows = [json.loads(x) for x in DEV.read_text(encoding="utf-8").splitlines() if x.strip()]
+    ids = set(deck.ids())
+    missing = sorted({r["card"] for r in rows} - ids)
+    assert not missing, f"dev set names cards the shipped deck lacks: {missing}"
+    return [(r, grade(deck.card(r["card"]), r["answer"], r["lang"])) for r in rows]
+
+
+def test_dev_set_shape(graded):
+    rows = [r for r, _ in graded]
+    assert len(rows) >= 150
+    assert len({r["card"] for r in rows}) >= 20
+    assert {r["lang"] for r in rows} == {"zh", "en"}
+    kinds = Counter(r["kind"] for r in rows)
+    for kind in ("strong-paraphrase", "typos", "mixed", "seed-error", "negated", "stuffing",
+                 "echo", "off-topic"):
+        assert kinds[kind] >= 5, kind
+
+
+def test_dev_set_agreement_floor(graded):
+    gold = [ORD[r["label"]] for r, _ in graded]
+    pred = [ORD[g.verdict] for _, g in graded]
+    acc = sum(a == b for a, b in zip(gold, pred, strict=True)) / len(gold)
+    kappa = quadratic_weighted_kappa(gold, pred, 3)
+    assert acc >= 0.92, acc
+    assert kappa >= 0.94, kappa
+
+
+def test_no_wrong_answer_is_graded_correct(graded):
+    bad = [r["answer"] for r, g in graded if r["label"] == "wrong" and g.verdict == "correct"]
+    assert bad == []
+
+
+@pytest.mark.parametrize("kind", ["seed-error", "negated", "echo", "off-topic"])
+def test_wrong_kinds_are_never_correct(graded, kind):
+    assert all(g.verdict != "correct" for r, g in graded if r["kind"] == kind)
