@@ -87,6 +87,9 @@ def _phase(ctx, torch, model, name: str, iters: int, batch: int, seed: int) -> d
     kept.clear()
     gc.collect()
     _trim()
+    for _ in range(2):  # take back from the OS the working set of one call after the trim
+        infer()
+    kept.clear()
     xs, ys = [0], [rss_bytes()]
     for i in range(1, iters + 1):
         infer()
