@@ -147,13 +147,19 @@ class Matcher:
             self._cache[unit] = hit
         return hit
 
-    def occurrences(self, seg: Segmented) -> dict[str, list[tuple[int, float, int]]]:
-        """For each vocabulary unit, where the answer has it: (clause, similarity, token)."""
-        occ: dict[str, list[tuple[int, float, int]]] = {}
+    def occurrences(self, seg: Segmented) -> dict[str, dict[int, tuple[float, int]]]:
+        """For each vocabulary unit, its best occurrence in each clause: (similarity, token)."""
+        occ: dict[str, dict[int, tuple[float, int]]] = {}
         for ti, tok in enumerate(seg.tokens):
             for u in tok.units:
                 for v, sim in self.lookup(u):
-                    occ.setdefault(v, []).append((tok.clause, sim, ti))
+                    per = occ.get(v)
+                    if per is None:
+                        occ[v] = {tok.clause: (sim, ti)}
+                    else:
+                        cur = per.get(tok.clause)
+                        if cur is None or sim > cur[0]:
+                            per[tok.clause] = (sim, ti)
         return occ
 
 
@@ -165,126 +171,141 @@ class TargetGroup:
         self.flat: list[tuple[int, Phrasing]] = [
             (ti, ph) for ti, t in enumerate(targets) for ph in t.phrasings
         ]
-        self.postings: dict[str, list[tuple[int, float, bool]]] = {}
+        # unit -> [(phrasing, weight)], apart for the question's words and new words
+        self.post_new: dict[str, list[tuple[int, float]]] = {}
+        self.post_q: dict[str, list[tuple[int, float]]] = {}
         self.totals: list[tuple[float, float]] = []
         for fi, (_, ph) in enumerate(self.flat):
             new = q = 0.0
             for u, w, inq in zip(ph.units, ph.weights, ph.in_question, strict=True):
-                self.postings.setdefault(u, []).append((fi, w, inq))
                 if inq:
+                    self.post_q.setdefault(u, []).append((fi, w))
                     q += w
                 else:
+                    self.post_new.setdefault(u, []).append((fi, w))
                     new += w
             self.totals.append((new, q))
 
-    def match(
-        self, seg: Segmented, occ: dict, floor: float, opposite_floor: float
-    ) -> list[tuple[Hit, Hit]]:
+    def match(self, seg: Segmented, occ: dict, floor: float,
+              opposite_floor: float) -> list[tuple[Hit, Hit]]:
         """For each target: its best hit with the phrasing's polarity, and with the opposite.
 
-        A phrasing can score no more than if every unit the answer has anywhere stood in
-        one compact clause. Phrasings are tried in order of that bound, and the search
-        stops once the bound cannot beat the best hits, which is exact and skips most of
-        the work. Hits below ``floor`` (opposite polarity: ``opposite_floor``) are not
-        looked for: they change no verdict.
+        The weighted share of a phrasing's units in each clause is summed through the
+        inverted index; it bounds the exact window score (which also weighs compactness
+        and may join two clauses). Windows are scored exactly in order of that bound,
+        and the search stops once no bound can beat the best hits. Hits below ``floor``
+        (opposite polarity: ``opposite_floor``) are not looked for: they change no verdict.
         """
-        new_hit: dict[int, float] = {}
-        q_hit: dict[int, float] = {}
-        for u, v in occ.items():
-            post = self.postings.get(u)
-            if post is None:
+        # Stage 1: each phrasing's bound with every unit at its best anywhere in the answer.
+        n_flat = len(self.flat)
+        nh_all = [0.0] * n_flat
+        qh_all = [0.0] * n_flat
+        post_new, post_q = self.post_new, self.post_q
+        for u, per in occ.items():
+            pn = post_new.get(u)
+            pq = post_q.get(u)
+            if pn is None and pq is None:
                 continue
-            sim = max(x[1] for x in v)
-            for fi, w, inq in post:
-                if inq:
-                    q_hit[fi] = q_hit.get(fi, 0.0) + w * sim
-                else:
-                    new_hit[fi] = new_hit.get(fi, 0.0) + w * sim
+            sim = max(x[0] for x in per.values()) if len(per) > 1 else next(iter(per.values()))[0]
+            if pn:
+                for fi, w in pn:
+                    nh_all[fi] += w * sim
+            if pq:
+                for fi, w in pq:
+                    qh_all[fi] += w * sim
         lowest = min(floor, opposite_floor)
-        cands: dict[int, list[tuple[float, Phrasing]]] = {}
-        for fi, nh in new_hit.items():
+        cues = seg.clause_cues
+        sent = seg.clause_sentence
+        cands: dict[int, list] = {}
+        for fi in range(n_flat):
+            nh = nh_all[fi]
+            if nh == 0.0:
+                continue
+            qh = qh_all[fi]
             new_total, q_total = self.totals[fi]
-            b = 100.0 * (nh + nh / new_total * q_hit.get(fi, 0.0)) / (new_total + q_total)
-            if b >= lowest:
-                ti, ph = self.flat[fi]
-                cands.setdefault(ti, []).append((b, ph))
+            tot = new_total + q_total
+            if 100.0 * (nh + nh / new_total * qh) / tot < lowest:
+                continue
+            # Stage 2: the same sums clause by clause, for the phrasings that can matter.
+            ti, ph = self.flat[fi]
+            acc: dict[int, list[float]] = {}
+            for u, w, inq in zip(ph.units, ph.weights, ph.in_question, strict=True):
+                per = occ.get(u)
+                if per is None:
+                    continue
+                for c, (sim, _) in per.items():
+                    a = acc.get(c)
+                    if a is None:
+                        a = acc[c] = [0.0, 0.0]
+                    a[inq] += w * sim
+            lst = cands.setdefault(ti, [])
+            for c, (n1, q1) in acc.items():
+                if n1 == 0.0:
+                    continue
+                b = 100.0 * (n1 + n1 / new_total * q1) / tot
+                if b >= lowest:
+                    lst.append((b, fi, (c,), (cues[c] + ph.parity) % 2 == 0))
+                d = c + 1
+                other = acc.get(d)
+                if other is not None and sent[d] == sent[c] and len(ph.units) > 1:
+                    n2, q2 = n1 + other[0], q1 + other[1]
+                    b2 = min(100.0, 100.0 * (n2 + n2 / new_total * q2) / tot) * PAIR_FACTOR
+                    if b2 >= lowest:
+                        lst.append((b2, fi, (c, d), (cues[c] + cues[d] + ph.parity) % 2 == 0))
         out = []
         for ti in range(len(self.targets)):
-            same, opposite = NO_HIT, NO_HIT
             found = cands.get(ti)
             if found:
                 found.sort(key=lambda x: -x[0])
-                same, opposite = _search(found, seg, occ, floor, opposite_floor)
-            out.append((same, opposite))
+                out.append(self._search(found, seg, occ, floor, opposite_floor))
+            else:
+                out.append((NO_HIT, NO_HIT))
         return out
 
-
-def _search(cands, seg: Segmented, occ: dict, floor: float, opposite_floor: float):
-    same_min = floor - 1e-9
-    opp_min = opposite_floor - 1e-9
-    same, opposite = NO_HIT, NO_HIT
-    for b, ph in cands:
-        if b <= max(same.score, same_min) and b <= max(opposite.score, opp_min):
-            break
-        for score, used, parity in _windows(ph, seg, occ):
-            polarity_ok = parity == ph.parity
-            if polarity_ok:
-                if score <= max(same.score, same_min):
-                    continue
-            elif score <= max(opposite.score, opp_min):
+    def _search(self, cands, seg: Segmented, occ: dict, floor: float, opposite_floor: float):
+        same_min = floor - 1e-9
+        opp_min = opposite_floor - 1e-9
+        same, opposite = NO_HIT, NO_HIT
+        for b, fi, clauses, polarity_ok in cands:
+            need_same = max(same.score, same_min)
+            need_opp = max(opposite.score, opp_min)
+            if b <= need_same and b <= need_opp:
+                break
+            if b <= (need_same if polarity_ok else need_opp):
                 continue
-            start = min(seg.tokens[i].start for i in used)
-            end = max(seg.tokens[i].end for i in used)
+            ph = self.flat[fi][1]
+            if len(clauses) == 1:
+                row = _row(ph, occ, clauses[0])
+                score = _score(ph, row) * _compact(row)
+            else:
+                r1, r2 = _row(ph, occ, clauses[0]), _row(ph, occ, clauses[1])
+                single = max(_score(ph, r1) * _compact(r1), _score(ph, r2) * _compact(r2))
+                row = [a if y is None or (a is not None and a[0] >= y[0]) else y
+                       for a, y in zip(r1, r2, strict=True)]
+                score = _score(ph, row) * _compact(row) * PAIR_FACTOR
+                if score <= single:
+                    continue  # the pair adds nothing: its singles stand on their own
+            if score <= (need_same if polarity_ok else need_opp):
+                continue
+            toks = seg.tokens
+            used = [x[1] for x in row if x]
+            start = min(toks[i].start for i in used)
+            end = max(toks[i].end for i in used)
             hit = Hit(score, seg.folded.span(start, end), ph)
             if polarity_ok:
                 same = hit
             else:
                 opposite = hit
-    return same, opposite
+        return same, opposite
 
 
-def _windows(ph: Phrasing, seg: Segmented, occ: dict):
-    """(score, token indices used, cue parity) for each clause window the phrasing touches."""
-    n = len(ph.units)
-    per_clause: dict[int, list[tuple[float, int] | None]] = {}
-    for k, u in enumerate(ph.units):
-        for clause, sim, ti in occ.get(u, ()):
-            row = per_clause.get(clause)
-            if row is None:
-                row = per_clause[clause] = [None] * n
-            cur = row[k]
-            if cur is None or sim > cur[0]:
-                row[k] = (sim, ti)
-    if not per_clause:
-        return
-    sent = seg.clause_sentence
-    toks = seg.tokens
-    singles: dict[int, float] = {}
-    for c, row in per_clause.items():
-        score = _score(ph, row) * _compact(row)
-        singles[c] = score
-        used = {x[1] for x in row if x}
-        yield score, used, _parity(seg, (c,), max(toks[i].start for i in used))
-    for c, row in per_clause.items():
-        d = c + 1
-        other = per_clause.get(d)
-        if other is not None and sent[d] == sent[c]:
-            merged = [a if b is None or (a is not None and a[0] >= b[0]) else b
-                      for a, b in zip(row, other, strict=True)]
-            score = _score(ph, merged) * _compact(merged) * PAIR_FACTOR
-            if score > max(singles[c], singles.get(d, 0.0)):
-                used = {x[1] for x in merged if x}
-                yield score, used, _parity(seg, (c, d), max(toks[i].start for i in used))
-
-
-def _parity(seg: Segmented, clauses: tuple[int, ...], last: int) -> int:
-    """Negation parity of a match: the cues of the clauses it lies in.
-
-    Clauses end at punctuation, contrast, "and" and subordinators, so a cue rarely
-    reaches a statement it does not belong to; a cue after the match still counts
-    because predicates follow their subject ("_save_for_lite_interpreter 没有必要").
-    """
-    return sum(len(seg.cue_starts[c]) for c in clauses) % 2
+def _row(ph: Phrasing, occ: dict, clause: int) -> list:
+    """For each unit of the phrasing, its best (similarity, token) in the clause, or None."""
+    out = []
+    for u in ph.units:
+        per = occ.get(u)
+        out.append(per.get(clause) if per is not None else None)
+    return out
 
 
 def _compact(row: list) -> float:

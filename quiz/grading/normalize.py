@@ -41,17 +41,26 @@ def _fold_char(ch: str) -> str:
     return f
 
 
+class _FoldTable(dict):
+    """str.translate table filled on first sight of a character: NFKC, lower case, quotes."""
+
+    def __missing__(self, code: int) -> str:
+        f = self[code] = _fold_char(chr(code))
+        return f
+
+
+_TABLE = _FoldTable()
+
+
 def fold(text: str) -> Folded:
     """NFKC + lower case, character by character, so offsets survive expansions (e.g. ﬁ)."""
     if text.isascii():
         return Folded(text.lower(), tuple(range(len(text))))
-    if unicodedata.is_normalized("NFKC", text):
-        low = text.lower().translate(_FOLD)  # one char for one: offsets stay put
-        if len(low) == len(text):
-            return Folded(low, tuple(range(len(text))))
+    folded = text.translate(_TABLE)
+    if len(folded) == len(text):
+        # one character for one almost always (，-> , ；-> ;): offsets stay put
+        return Folded(folded, tuple(range(len(text))))
     parts = [ch.lower() if ch.isascii() else _fold_char(ch) for ch in text]
-    if all(len(p) == 1 for p in parts):
-        return Folded("".join(parts), tuple(range(len(text))))
     origin = [i for i, p in enumerate(parts) for _ in p]
     return Folded("".join(parts), tuple(origin))
 

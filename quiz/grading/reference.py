@@ -63,8 +63,8 @@ def _global_coverage(matcher: Matcher, occ: dict, seg) -> float:
     evaporated".
     """
     best: dict[tuple[str, int], float] = {}
-    for u, v in occ.items():
-        for clause, sim, _ in v:
+    for u, per in occ.items():
+        for clause, (sim, _) in per.items():
             key = (u, seg.clause_cues[clause] % 2)
             if sim > best.get(key, 0.0):
                 best[key] = sim

@@ -86,10 +86,7 @@ class _State:
         self.cue_at: list[list[int]] = [[]]
         self.sent = [0]
         self.mark = 0  # len(tokens) when the current clause began
-
-    @property
-    def clause(self) -> int:
-        return len(self.cues) - 1
+        self.clause = 0
 
     def add(self, units: tuple[str, ...], start: int, end: int) -> None:
         self.tokens.append(Token(units, start, end, self.clause))
@@ -107,6 +104,7 @@ class _State:
         self.cue_at.append([])
         self.sent.append(self.sent[-1] + 1 if strong else self.sent[-1])
         self.mark = len(self.tokens)
+        self.clause += 1
 
 
 _CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -197,10 +195,12 @@ def _cjk_run(s: str, i: int, j: int, st: _State) -> int:
     func = 0
 
     def flush() -> None:
+        c = st.clause
         if len(kept) == 1:
-            st.add((s[kept[0]],), kept[0], kept[0] + 1)
-        for a, b in zip(kept, kept[1:], strict=False):
-            st.add((s[a] + s[b],), a, b + 1)
+            st.tokens.append(Token((s[kept[0]],), kept[0], kept[0] + 1, c))
+        elif kept:
+            st.tokens.extend([Token((s[a] + s[b],), a, b + 1, c)
+                              for a, b in zip(kept, kept[1:], strict=False)])
         kept.clear()
 
     k = i
