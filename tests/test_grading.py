@@ -242,6 +242,15 @@ def test_misconception_pulls_a_correct_sounding_answer_down():
     assert g.misconceptions and g.misconceptions[0].feedback.startswith("It is multithreaded")
 
 
+def test_one_word_misconception_phrasing_does_not_fire_on_that_word():
+    card = Card(id="rt", seed=(), question={"en": "Which runtime?", "zh": "选哪个运行时？"},
+                answer={"en": "ExecuTorch.", "zh": "ExecuTorch。"},
+                key_points=(kp("et", ["use ExecuTorch"], ["用 ExecuTorch"]),),
+                misconceptions=(mc("any", ["any one will do"], ["随便哪个都行"], "No.", "不对。"),))
+    g = grade(card, "Use ExecuTorch, with one thread per core.")
+    assert g.misconceptions == ()
+
+
 def test_off_topic_is_wrong():
     g = grade(BATCH, "Kubernetes scales the web service horizontally behind a load balancer.")
     assert g.verdict == "wrong" and g.score == 0.0

@@ -59,3 +59,21 @@ def test_no_wrong_answer_is_graded_correct(graded):
 @pytest.mark.parametrize("kind", ["seed-error", "negated", "echo", "off-topic"])
 def test_wrong_kinds_are_never_correct(graded, kind):
     assert all(g.verdict != "correct" for r, g in graded if r["kind"] == kind)
+
+
+def test_every_model_answer_of_the_shipped_deck_grades_correct():
+    """A card's own model answer must be `correct` and must not trip its misconceptions.
+
+    This catches misconception phrasings that match the right answer (a deck problem)
+    as well as matching regressions (a grader problem); the message names the card.
+    """
+    deck = load_deck()
+    bad = []
+    for card in deck.cards:
+        for lang, text in card.answer.items():
+            g = grade(card, text, lang)
+            if g.verdict != "correct" or g.misconceptions:
+                bad.append(f"{card.id} [{lang}]: {g.verdict}, misconceptions "
+                           f"{[m.id for m in g.misconceptions]}")
+    # a few may lag while the deck is being edited; most must hold
+    assert len(bad) <= max(1, len(deck.cards) // 20), "\n".join(bad)

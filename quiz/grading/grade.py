@@ -26,7 +26,7 @@ class CardMatcher:
         qunits = question_units(card.question.values())
         self.matcher = Matcher(
             [_target(k.id, k.weight, k.phrasings, qunits) for k in card.key_points],
-            [_target(m.id, 1.0, m.phrasings, qunits) for m in card.misconceptions],
+            [_target(m.id, 1.0, m.phrasings, qunits, statement=True) for m in card.misconceptions],
             qunits,
         )
         self.labels = {
@@ -34,6 +34,7 @@ class CardMatcher:
             for lang in ("zh", "en")
         }
         self.feedback = {m.id: m.feedback for m in card.misconceptions}
+        self.feedback_in: dict[str, dict[str, str]] = {}  # per answer language, filled lazily
 
 
 def _label(phrasings: dict[str, tuple[str, ...]], lang: str) -> str:
@@ -41,16 +42,22 @@ def _label(phrasings: dict[str, tuple[str, ...]], lang: str) -> str:
     return pick({code: texts[0] for code, texts in phrasings.items() if texts}, lang)
 
 
-def _target(
-    id_: str, weight: float, phrasings: dict[str, tuple[str, ...]], qunits: frozenset[str]
-) -> Target:
+def _target(id_: str, weight: float, phrasings: dict[str, tuple[str, ...]],
+            qunits: frozenset[str], statement: bool = False) -> Target:
+    """Compile a key point or misconception; ``statement`` drops one-word phrasings.
+
+    A misconception is a wrong statement: a phrasing left with one plain word after stop
+    words go ("any one will do" -> "one") would fire on any answer using that word.
+    """
     compiled = []
     seen = set()
     for lang, texts in phrasings.items():
         for text in texts:
             ph = compile_phrasing(text, lang, qunits)
+            if ph is None or (statement and len(ph.units) < 2 and ph.weights[0] < 2.0):
+                continue
             # the same API name listed in both languages is matched once
-            if ph is not None and (ph.units, ph.parity) not in seen:
+            if (ph.units, ph.parity) not in seen:
                 seen.add((ph.units, ph.parity))
                 compiled.append(ph)
     return Target(id_, weight, tuple(compiled))
@@ -77,8 +84,11 @@ def grade(card: Card, answer: str, lang: str | None = None, policy: Policy = DEF
         raise EmptyAnswer()
     lang = lang or detect_lang(answer)
     cm = card_matcher(card)
-    feedback = {mid: pick(fb, lang) for mid, fb in cm.feedback.items()}
-    return evaluate(cm.matcher, answer, lang, cm.labels.get(lang, {}), feedback, policy)
+    feedback = cm.feedback_in.get(lang)
+    if feedback is None:
+        feedback = cm.feedback_in[lang] = {mid: pick(fb, lang) for mid, fb in cm.feedback.items()}
+    labels = cm.labels.get(lang) or cm.labels["en"]
+    return evaluate(cm.matcher, answer, lang, labels, feedback, policy)
 
 
 def evaluate(
