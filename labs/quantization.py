@@ -77,7 +77,7 @@ def _dynamic_int8(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
     findings["int8-size"] = Finding("int8-size", held, summary, {
         "fp32_bytes": fp_size, "int8_bytes": q_size, "ratio": ratio,
         "expected_band": list(SIZE_BAND), "linear_layers": n_linear, "engine": engine,
-        "int8_module": type(int8[0]).__name__ if isinstance(int8, nn.Sequential) else None})
+        "int8_module": int8[0]._get_name() if isinstance(int8, nn.Sequential) else None})
     ctx.progress(0.25, f"int8 size ratio {ratio:.2f}x")
 
     # --- accuracy: relative error on a fixed batch.
@@ -294,14 +294,23 @@ def run(ctx: LabContext) -> list[Finding]:
     torch.manual_seed(ctx.seed)
     findings: dict[str, Finding] = {}
     notes: dict = {}
-    ctx.progress(0.0, "dynamic int8 quantization of an MLP")
-    _dynamic_int8(ctx, torch, findings, notes)
-    ctx.progress(0.55, "static post-training quantization of a CNN")
-    _static_ptq(ctx, torch, findings, notes)
-    ctx.progress(0.7, "onnxruntime dynamic quantization")
-    _ort_quantize(ctx, torch, findings, notes)
-    ctx.progress(0.9, "torchao")
-    ao = _torchao(ctx, torch, notes)
+    old_engine = torch.backends.quantized.engine
+    try:
+        ctx.progress(0.0, "dynamic int8 quantization of an MLP")
+        _dynamic_int8(ctx, torch, findings, notes)
+        ctx.progress(0.55, "static post-training quantization of a CNN")
+        _static_ptq(ctx, torch, findings, notes)
+        ctx.progress(0.7, "onnxruntime dynamic quantization")
+        try:
+            _ort_quantize(ctx, torch, findings, notes)
+        except Exception as e:  # an export problem says nothing about ORT quantization
+            findings["ort-quantize"] = Finding(
+                "ort-quantize", None, f"could not measure: {common.error_text(e)}",
+                {"error": common.error_text(e)})
+        ctx.progress(0.9, "torchao")
+        ao = _torchao(ctx, torch, notes)
+    finally:
+        torch.backends.quantized.engine = old_engine
 
     if "torchao_ratio" in ao:
         ao_note = (f"torchao {ao['torchao']} Int8WeightOnlyConfig: {ao['torchao_ratio']:.2f}x "
