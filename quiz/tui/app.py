@@ -280,11 +280,12 @@ class QuizApp(App):
             st.quick = quick
         self._dispatch_lab_event(LabProgress(lab_id, 0.0, t("labs.running", self.lang, lab=lab_id)))
         # The deck is read here on the UI thread (it may load lazily), never in the worker.
-        self._run_lab_worker(lab_id, st.quick, self.deck)
+        self._run_lab_worker(lab_id, st.quick, self.deck, self._store)
         return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="lab")
-    def _run_lab_worker(self, lab_id: str, quick: bool, deck: Deck | None) -> None:
+    def _run_lab_worker(self, lab_id: str, quick: bool, deck: Deck | None,
+                        store: Store | None) -> None:
         try:
             from quiz.tui.labinfo import run_lab
 
@@ -292,7 +293,7 @@ class QuizApp(App):
                 lab_id, quick=quick,
                 progress=lambda f, m: self.post_message(LabProgress(lab_id, float(f), str(m))),
                 log=lambda line: self.post_message(LabLog(lab_id, str(line))),
-                data_dir=self.data_dir, deck=deck)
+                data_dir=self.data_dir, deck=deck, store=store)
         except Exception as e:  # noqa: BLE001 - any lab failure is shown, never a traceback
             self.post_message(LabFailed(lab_id, f"{type(e).__name__}: {e}"))
             return

@@ -141,6 +141,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "labs.col.lab": {"zh": "实验", "en": "Lab"},
     "labs.col.claims": {"zh": "检查的说法", "en": "Claims checked"},
     "labs.col.last": {"zh": "上次结果", "en": "Last result"},
+    "labs.legend": {"zh": "原题说法：✓ 被支持 ✗ 被反驳 ? 无定论",
+                    "en": "seed statements: ✓ supported ✗ refuted ? open"},
     "labs.col.date": {"zh": "日期", "en": "Date"},
     "labs.never": {"zh": "未运行", "en": "never run"},
     "labs.mode.quick": {"zh": "模式：快速", "en": "Mode: quick"},

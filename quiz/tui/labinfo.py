@@ -73,14 +73,24 @@ def run_lab(lab_id: str, **kwargs: Any) -> dict[str, Any]:
     return _run_lab(lab_id, **kwargs)
 
 
-def summary(run: dict[str, Any] | None) -> str:
-    """'ok · 2 supported, 1 refuted' for the labs table."""
+def summary(run: dict[str, Any] | None):
+    """'ok  ✓2 ✗11 ?1' for the labs table: the run status, then how many of the seed's
+    statements the run supported, refuted, or could not settle."""
+    from rich.text import Text
+
     if not run:
-        return ""
-    counts: dict[str, int] = {}
+        return Text("")
+    counts = {"supported": 0, "refuted": 0, "inconclusive": 0}
     for c in run.get("claims") or ():
         v = c.get("verdict") or "inconclusive"
-        counts[v] = counts.get(v, 0) + 1
-    parts = [f"{n} {v}" for v, n in sorted(counts.items())]
-    return " · ".join([str(run.get("status", "?")), ", ".join(parts)] if parts
-                      else [str(run.get("status", "?"))])
+        counts[v if v in counts else "inconclusive"] += 1
+    status = str(run.get("status", "?"))
+    out = Text(status, style="green" if status == "ok" else "red")
+    if run.get("claims"):
+        out.append("  ")
+        for v, mark, style in (("supported", "✓", "green"), ("refuted", "✗", "red"),
+                               ("inconclusive", "?", "yellow")):
+            if counts[v]:
+                out.append(f"{mark}{counts[v]} ", style=style)
+    out.rstrip()
+    return out

@@ -21,6 +21,7 @@ from quiz.tui.messages import LabFailed, LabFinished, LabLog, LabProgress
 from quiz.tui.screens.base import QuizScreen
 from quiz.tui.widgets.footer import QuizFooter
 
+PAGE = Binding.Group("Scroll")
 HELD = {True: ("✓", "green"), False: ("✗", "red"), None: ("?", "yellow")}
 
 
@@ -30,6 +31,9 @@ class LabsScreen(QuizScreen):
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("r", "run", "Run lab", id="run_lab"),
         Binding("m", "toggle_mode", "Quick/full", id="mode"),
+        # Priority: the page keys scroll the whole screen, not the cursor of a table.
+        Binding("pageup", "page(-1)", "Scroll", id="page_up", group=PAGE, priority=True),
+        Binding("pagedown", "page(1)", "Scroll", id="page_down", group=PAGE, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -42,7 +46,6 @@ class LabsScreen(QuizScreen):
         with VerticalScroll(id="labs-body"):
             yield Static(id="lab-mode")
             yield DataTable(id="labs-table", cursor_type="row", zebra_stripes=True)
-            yield Static(id="lab-statements", classes="panel")
             with Horizontal(id="lab-status"):
                 yield Static(id="lab-status-text")
                 yield ProgressBar(id="lab-progress", total=1.0, show_eta=False)
@@ -53,6 +56,7 @@ class LabsScreen(QuizScreen):
             from textual_plotext import PlotextPlot
 
             yield PlotextPlot(id="lab-plot", classes="hidden")
+            yield Static(id="lab-statements", classes="panel")
         yield QuizFooter()
 
     def on_mount(self) -> None:
@@ -73,6 +77,7 @@ class LabsScreen(QuizScreen):
     async def apply_lang(self) -> None:
         self._localize()
         self.sub_title = self.t("labs.title")
+        self.query_one("#lab-findings", DataTable).clear(columns=True)
         self.fill_table()
         self.render_mode()
         self.render_status()
@@ -91,10 +96,12 @@ class LabsScreen(QuizScreen):
         deck = self.app.deck
         for lab_id, lab in self.labs.items():
             title = pick(getattr(lab, "title", {}) or {}, self.lang)
+            if len(title) > 36:
+                title = title[:35] + "…"
             claims = deck.claims_for_lab(lab_id) if deck else []
             run = self.last(lab_id)
             last = labinfo.summary(run) if run else self.t("labs.never")
-            table.add_row(Text(f"{lab_id} · {title}"), str(len(claims)), last,
+            table.add_row(Text.assemble((lab_id, "bold"), f" {title}"), str(len(claims)), last,
                           labinfo.run_date(run), key=lab_id)
         if keep in self.labs:
             table.move_cursor(row=list(self.labs).index(keep))
@@ -117,6 +124,8 @@ class LabsScreen(QuizScreen):
         if lab is None:
             return
         out = Text()
+        out.append(f"{lab_id} · {pick(getattr(lab, 'title', {}) or {}, self.lang)}\n",
+                   style="bold underline")
         out.append(f"{self.t('labs.statements')}\n", style="bold")
         for s in getattr(lab, "statements", ()) or ():
             out.append(f"  • {pick(s.text, self.lang)}", style="")
@@ -146,6 +155,13 @@ class LabsScreen(QuizScreen):
         if self.app.start_lab(self.selected):
             self.query_one("#lab-log", RichLog).clear()
 
+    def action_page(self, direction: int) -> None:
+        body = self.query_one("#labs-body", VerticalScroll)
+        if direction < 0:
+            body.scroll_page_up()
+        else:
+            body.scroll_page_down()
+
     def action_toggle_mode(self) -> None:
         st = self.app.lab_state
         st.quick = not st.quick
@@ -154,7 +170,8 @@ class LabsScreen(QuizScreen):
     def render_mode(self) -> None:
         st = self.app.lab_state
         key = "labs.mode.quick" if st.quick else "labs.mode.full"
-        self.query_one("#lab-mode", Static).update(f"{self.t(key)}  (m)  ·  {self.t('labs.run')}")
+        self.query_one("#lab-mode", Static).update(
+            f"{self.t(key)}  (m)  ·  {self.t('labs.run')}  ·  {self.t('labs.legend')}")
 
     def render_status(self) -> None:
         st = self.app.lab_state
@@ -186,7 +203,11 @@ class LabsScreen(QuizScreen):
     def show_result(self, run: dict[str, Any] | None) -> None:
         title = self.query_one("#lab-findings-title", Static)
         table = self.query_one("#lab-findings", DataTable)
-        table.clear(columns=True)
+        # Rows only: clearing the columns too, twice in one frame (row highlight, then the
+        # finished message), left the columns as narrow as their headers.
+        table.clear()
+        if not table.columns:
+            table.add_columns(*(self.t(f"labs.col.{c}") for c in ("finding", "held", "summary")))
         plot_widget = self.query_one("#lab-plot")
         if not run:
             title.update("")
@@ -200,7 +221,6 @@ class LabsScreen(QuizScreen):
             head += f" · {float(run['duration_s']):.1f}s"
         head += f" · {'quick' if run.get('quick') else 'full'} · {labinfo.run_date(run)}"
         title.update(head)
-        table.add_columns(*(self.t(f"labs.col.{c}") for c in ("finding", "held", "summary")))
         curves: list[tuple[str, dict[str, Any]]] = []
         for f in run.get("findings") or ():
             mark, style = HELD.get(f.get("held"), HELD[None])
@@ -230,8 +250,9 @@ class LabsScreen(QuizScreen):
                 ys = [float(y) for y in c["y"]]
             except (TypeError, ValueError):
                 continue
-            plt.plot(xs, ys, marker="braille", label=label)
-        plt.title(name)
+            # One curve: its name is the title; several: a legend tells them apart.
+            plt.plot(xs, ys, marker="braille", label=label if len(curves) > 1 else None)
+        plt.title(name if len(curves) == 1 else "")
         plt.xlabel(str(first.get("x_label", "x")))
         plt.ylabel(str(first.get("y_label", "y")))
         widget.refresh()
