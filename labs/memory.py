@@ -189,8 +189,7 @@ def run(ctx: LabContext) -> list[Finding]:
          "graph_measured_over_expected": gr["mb_per_100"] / expected_graph,
          "detached_measured_over_expected": det["mb_per_100"] / (out_bytes * 100 / MB),
          "cause": "each kept output references its grad_fn, which holds the activations "
-                  "saved for backward; no_grad/inference_mode or .detach() drop them",
-         "curves": {k: phases[k]["curve"] for k in order}})
+                  "saved for backward; no_grad/inference_mode or .detach() drop them"})
     ctx.progress(1.0, "done")
     return [f_flat, f_grow]
 
