@@ -43,6 +43,9 @@ class _Server:
         self.served_by: list[str] = []  # which model answered each request (run-length)
         self.unmatched = 0
         self.errors: list[str] = []
+        self.last_out = None
+        self.transitions: list[dict] = []  # output just before and just after each reload
+        self._before = None
         self.stop = threading.Event()
         self.reloaded = threading.Condition()
 
@@ -62,12 +65,19 @@ class _Server:
             t0 = time.perf_counter()
             self.handle = self.load(str(self.path))
             self.reload_ms.append((time.perf_counter() - t0) * 1e3)
+            self._before = self.last_out
             self.stamp = stamp
             with self.reloaded:
                 self.reloaded.notify_all()
         with self.torch.inference_mode():
             out = self.handle(self.probe)
         name = self._which(out)
+        if self._before is not None:
+            self.transitions.append({"before": [round(v, 5) for v in self._before[0, :4].tolist()],
+                                     "after": [round(v, 5) for v in out[0, :4].tolist()],
+                                     "after_model": name})
+            self._before = None
+        self.last_out = out
         self.unmatched += name == "?"
         if not self.served_by or self.served_by[-1].split("x")[0] != name:
             self.served_by.append(f"{name}x1")
@@ -138,6 +148,7 @@ def _swap_run(ctx, torch, fmt: str, models: dict, probe, expected: dict, swaps: 
             "swap_order": order, "reloads": len(server.reload_ms),
             "reload_ms": common.summarize(server.reload_ms) if server.reload_ms else None,
             "served_by": server.served_by, "unmatched_outputs": server.unmatched,
+            "outputs_around_reloads": server.transitions[:4],
             "errors": server.errors, "final_model": server.served_by[-1].split("x")[0],
             "expected_final": order[-1] if order else "A",
             "old_handle_max_abs_diff_vs_A": common.max_abs_diff(old_out, expected["A"]),
@@ -198,7 +209,13 @@ def run(ctx: LabContext) -> list[Finding]:
                f"{med:.1f} ms, {len(p['errors'])} errors; old handle still gives model A "
                f"(diff {p['old_handle_max_abs_diff_vs_A']:.0e}); TorchScript .pt: "
                f"{results['pt']['reloads']}/{results['pt']['swaps']} reloads")
+    first = p["outputs_around_reloads"][0] if p["outputs_around_reloads"] else None
+    if first:
+        summary += (f"; first output row before the swap {first['before'][:2]}, after "
+                    f"{first['after'][:2]}")
     finding = Finding("reload-in-process", ok, summary, {
+        "expected_A_first_row": [round(v, 5) for v in expected["A"][0, :4].tolist()],
+        "expected_B_first_row": [round(v, 5) for v in expected["B"][0, :4].tolist()],
         "ptl": p, "pt": results["pt"], "models_max_abs_diff_A_vs_B": a_vs_b,
         "torn_write_error": torn, "probe_shape": list(probe.shape),
         "pid": os.getpid()})

@@ -242,6 +242,10 @@ def test_reload_in_process(swap):
         assert r["final_model"] == r["expected_final"]
         assert r["old_handle_max_abs_diff_vs_A"] == 0.0
         assert len(r["served_by"]) == r["swaps"] + 1  # A, B, A, ... each served requests
+        # The first request after each reload already gets the new model's output.
+        assert [t["after_model"] for t in r["outputs_around_reloads"]] == r["swap_order"][:4]
+        first = r["outputs_around_reloads"][0]
+        assert first["before"] != first["after"]
     assert f.evidence["pid"] == os.getpid()  # same process, no restart
     assert f.evidence["models_max_abs_diff_A_vs_B"] > 1e-3
 
