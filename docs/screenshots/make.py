@@ -85,7 +85,15 @@ async def interview_report(pilot) -> None:
 
 
 async def labs(pilot) -> None:
+    """A real quick run of the threads lab (torch in a child process), from the app."""
     await pilot.press("l")
+    await pilot.pause()
+    table = pilot.app.screen.query_one("#labs-table")
+    table.move_cursor(row=list(pilot.app.screen.labs).index("threads"))
+    await pilot.pause()
+    await pilot.press("r")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
     await pilot.pause()
 
 
@@ -130,7 +138,7 @@ async def main() -> None:
     await shoot("study-graded-zh", "zh", (120, 60), study("zh"))
     await shoot("interview-question", "en", (100, 24), interview)
     await shoot("interview-report", "en", (120, 36), interview_report)
-    await shoot("labs", "en", (120, 48), labs)
+    await shoot("labs", "en", (120, 60), labs)
     await shoot("browse", "zh", (120, 36), browse)
     await shoot("card", "en", (120, 48), card)
     await shoot("stats", "en", (120, 40), stats)

@@ -121,6 +121,7 @@ STRINGS: dict[str, dict[str, str]] = {
                        "en": "Your answer (ctrl+s submits and moves on)"},
     "iv.submit": {"zh": "提交 (ctrl+s)", "en": "Submit (ctrl+s)"},
     "iv.timed_out": {"zh": "时间到，已自动提交。", "en": "Time is up: the answer was submitted."},
+    "iv.timeout_mark": {"zh": "超时", "en": "timeout"},
     "iv.report": {"zh": "面试报告", "en": "Interview report"},
     "iv.mean": {"zh": "平均分 {score:.0%}", "en": "Mean score {score:.0%}"},
     "iv.counts": {"zh": "正确 {correct} · 部分 {partial} · 错误 {wrong} · 超时 {timed_out}",

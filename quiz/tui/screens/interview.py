@@ -283,7 +283,9 @@ class InterviewReportScreen(QuizScreen):
         for q in self.report.questions:
             score = Text(f"{q.score:.0%} {self.t('verdict.' + q.verdict)}",
                          style={"correct": "green", "partial": "yellow"}.get(q.verdict, "red"))
-            secs = f"{q.seconds:.0f}s" + (" !" if q.timed_out else "")
+            secs = Text(f"{q.seconds:.0f}s")
+            if q.timed_out:
+                secs.append(f" {self.t('iv.timeout_mark')}", style="bold red")
             missed = ", ".join(m.id for m in q.missed_key_points) or "-"
             table.add_row(str(q.position + 1), q.card_id, score, secs, missed,
                           key=str(q.position))
