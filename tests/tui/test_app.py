@@ -188,6 +188,7 @@ async def test_fact_check_runs_lab_from_study(make_app, fake_labs):
         assert fake_labs["calls"] == [{"lab": "fake", "quick": True}]
         text = str(panel.render())
         assert "refuted" in text and "PyTorch Mobile" in text
+        assert "1 thread 40 ms" in text  # the finding that settles the claim, measured
 
 
 async def test_language_switch(make_app):

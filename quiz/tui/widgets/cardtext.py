@@ -132,5 +132,9 @@ def factcheck_text(card: Card, lang: str, data_dir: Path,
                 out.append(status, style=f"bold {vstyle}")
                 mode = "quick" if run.get("quick") else "full"
                 out.append(f" ({mode})\n", style="dim")
+                finding = next((f for f in run.get("findings") or ()
+                                if f.get("id") == claim.finding), None)
+                if finding and finding.get("summary"):
+                    out.append(f"    {finding['id']}: {finding['summary']}\n", style="italic")
     out.rstrip()
     return out
