@@ -335,6 +335,7 @@ def run(ctx: LabContext) -> list[Finding]:
 
     common.torch_env(ctx.quick)
     batches = _batches(ctx.quick)
+    torch.manual_seed(ctx.seed)  # make_cnn's init uses the global RNG
     model = common.make_cnn(seed=ctx.seed).eval()
     ctx.progress(0.05, "trace at batch 1, run at other batches")
     f_any, traced, lite = _traced_any_batch(ctx, model, torch, batches)

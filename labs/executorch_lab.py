@@ -138,6 +138,7 @@ def run(ctx: LabContext) -> list[Finding]:
 
     env = common.torch_env(ctx.quick)
     ctx.log(f"executorch {env['executorch']}, torch {env['torch']}")
+    torch.manual_seed(ctx.seed)  # make_cnn's init uses the global RNG
     model = common.make_cnn(seed=ctx.seed).eval()
     batch = 1
     x = common.randn((batch, *common.CNN_INPUT), seed=ctx.seed)

@@ -219,6 +219,7 @@ def run(ctx: LabContext) -> list[Finding]:
     import torch.jit.mobile  # noqa: F401 - registers torch.jit.mobile
 
     ctx.log(f"torch {torch.__version__}")
+    torch.manual_seed(ctx.seed)  # make_cnn's init uses the global RNG
     model = common.make_cnn(seed=ctx.seed).eval()
     x = common.randn((2 if ctx.quick else 8, *common.CNN_INPUT), seed=ctx.seed)
     ctx.progress(0.05, "script, trace, save .ptl")

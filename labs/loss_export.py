@@ -88,6 +88,7 @@ def run(ctx: LabContext) -> list[Finding]:
     import torch.nn.functional as F  # noqa: N812
     from torch import nn
 
+    torch.manual_seed(ctx.seed)  # make_cnn's init uses the global RNG
     model = common.make_cnn(seed=ctx.seed)
     steps = 3 if ctx.quick else 30
     ctx.progress(0.05, f"train {steps} steps with CrossEntropyLoss")

@@ -89,6 +89,7 @@ def run(ctx: LabContext) -> list[Finding]:
     import torch
     from torch.jit.mobile import _load_for_lite_interpreter
 
+    torch.manual_seed(ctx.seed)  # make_cnn's init uses the global RNG
     model = common.make_cnn(seed=ctx.seed).eval()
     _settle_bn(model, torch, ctx.seed)
     batch = 4 if ctx.quick else 16
