@@ -1,0 +1,241 @@
+"""Labs formats, dynamic-batch, parity, loss-export and executorch, run in quick mode.
+
+Each lab runs once per module (fixtures) and the tests assert the toolchain facts that
+settle the deck's claims: round trips within tolerance, the exact error texts, op kinds.
+No timing is asserted: speed findings may be None on a busy machine.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+
+from labs import dynamic_batch, executorch_lab, formats, loss_export, parity  # noqa: E402
+from labs.base import Finding, LabContext, LabUnavailable  # noqa: E402
+
+pytestmark = pytest.mark.labs
+ROOT = Path(__file__).resolve().parents[1]
+MODULES = (formats, dynamic_batch, parity, loss_export, executorch_lab)
+HAS_EXECUTORCH = importlib.util.find_spec("executorch") is not None
+
+
+def _run(module, tmp_path_factory) -> dict[str, Finding]:
+    import torch
+
+    workdir = tmp_path_factory.mktemp(module.LAB.id)
+    before = torch.get_num_threads()
+    findings = module.LAB.run(LabContext(quick=True, workdir=workdir, seed=0))
+    assert torch.get_num_threads() == before  # labs that change threads restore them
+    assert [f.id for f in findings] == module.LAB.finding_ids()
+    for f in findings:
+        assert f.held in (True, False, None)
+        assert f.summary and "\n" not in f.summary
+        json.dumps(f.to_dict())  # the runner stores it as JSON: plain types only
+    return {f.id: f for f in findings}
+
+
+@pytest.fixture(scope="module")
+def fmt(tmp_path_factory):
+    return _run(formats, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def dyn(tmp_path_factory):
+    return _run(dynamic_batch, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def par(tmp_path_factory):
+    return _run(parity, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def loss(tmp_path_factory):
+    return _run(loss_export, tmp_path_factory)
+
+
+# --------------------------------------------------------------------------- contract
+
+
+def test_statements_match_the_findings_table():
+    """Every lab declares exactly the ids of docs/lab-findings.md, with its English text."""
+    table = (ROOT / "docs" / "lab-findings.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([a-z-]+) \| ([a-z0-9-]+) \| (.+?) \|$", table, re.M)
+    for module in MODULES:
+        lab = module.LAB
+        want = [(fid, text) for lab_id, fid, text in rows if lab_id == lab.id]
+        assert want, lab.id
+        assert [(s.id, s.text["en"]) for s in lab.statements] == want
+        for s in lab.statements:
+            assert s.text["zh"].strip()
+
+
+def test_importing_the_labs_does_not_import_torch():
+    code = ("import sys\nimport labs.formats, labs.dynamic_batch, labs.parity, "
+            "labs.loss_export, labs.executorch_lab\n"
+            "bad = [m for m in ('torch', 'onnx', 'onnxruntime', 'executorch') "
+            "if m in sys.modules]\nprint(bad)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_ptl_roundtrip(fmt):
+    f = fmt["ptl-roundtrip"]
+    assert f.held is True
+    for kind in ("scripted", "traced"):
+        ev = f.evidence[kind]
+        assert ev["max_abs_diff"] <= 1e-5
+        assert ev["ptl_bytes"] > 0
+        assert ev["loaded_type"] == "LiteScriptModule"
+    assert "bytecode.pkl" in f.evidence["plain_pt_in_lite_loader_error"]
+
+
+def test_onnx_is_not_torchscript(fmt):
+    f = fmt["onnx-not-torchscript"]
+    assert f.held is True
+    for loader in ("torch.jit.load", "_load_for_lite_interpreter"):
+        assert "failed finding central directory" in f.evidence["errors"][loader]
+    assert "failed finding central directory" in f.summary
+
+
+def test_caffe2_is_gone(fmt):
+    f = fmt["caffe2-gone"]
+    assert f.held is True
+    assert f.evidence["error"] == "ModuleNotFoundError: No module named 'caffe2'"
+
+
+def test_optimize_for_mobile_needs_xnnpack(fmt):
+    import torch
+
+    f = fmt["optimize-needs-xnnpack"]
+    assert f.evidence["xnnpack_enabled"] == torch._C._is_xnnpack_enabled()
+    assert f.held is True
+    if not f.evidence["xnnpack_enabled"]:
+        assert "XNNPACK is not enabled" in f.evidence["message"]
+
+
+def test_jit_deprecation_warnings_are_captured(fmt):
+    f = fmt["jit-deprecated"]
+    assert f.held is True
+    assert any("`torch.jit.script` is deprecated" in w for w in f.evidence["script"])
+    assert any("`torch.jit.trace` is deprecated" in w for w in f.evidence["trace"])
+    assert any("ExecuTorch" in w for w in f.evidence["lite_interpreter"])
+
+
+# --------------------------------------------------------------------------- dynamic batch
+
+
+def test_traced_at_batch_1_runs_any_batch(dyn):
+    f = dyn["traced-any-batch"]
+    assert f.held is True
+    rows = f.evidence["rows"]
+    assert [r["batch"] for r in rows] == [1, 4, 16]
+    for r in rows:
+        assert r["torchscript_max_abs_diff"] <= 1e-5 and r["ptl_max_abs_diff"] <= 1e-5
+
+
+def test_int_of_shape_bakes_the_batch(dyn):
+    f = dyn["trace-bakes-shape"]
+    assert f.held is True
+    assert any("Converting a tensor to a Python integer" in w
+               for w in f.evidence["tracer_warnings"])
+    assert f.evidence["reason"] == "shape '[1, 64]' is invalid for input of size 256"
+    assert f.evidence["eager_output_shape_at_batch_4"] == [4, 10]
+
+
+def test_onnx_static_batch_is_rejected(dyn):
+    f = dyn["onnx-static-batch"]
+    assert f.held is True
+    assert "Got: 4 Expected: 1" in f.evidence["error_at_batch_4"]
+    assert f.evidence["input_shape"] == ["1", "3", "32", "32"]
+
+
+def test_onnx_dynamic_batch_runs_every_batch(dyn):
+    f = dyn["onnx-dynamic-batch"]
+    assert f.held is True
+    assert f.evidence["input_shape"][0] == "batch"
+    rows = f.evidence["rows"]
+    assert [r["batch"] for r in rows] == [1, 4, 16]
+    assert all(r["max_abs_diff"] <= 1e-4 for r in rows)
+
+
+def test_batch_throughput_is_a_curve(dyn):
+    ev = dyn["batch-throughput"].evidence
+    curve = ev["curve"]
+    assert curve["x"] == [1, 4, 16]
+    assert len(curve["y"]) == 3 and all(v > 0 for v in curve["y"])
+    assert all(ev["latency"]["torchscript"][str(b)]["runs"] >= 8 for b in (1, 4, 16))
+
+
+def test_executorch_dynamic_batch_says_why_in_quick_mode(dyn):
+    f = dyn["executorch-dynamic-batch"]
+    assert f.held is None  # quick mode never imports executorch
+    want = "quick mode" if HAS_EXECUTORCH else "not installed"
+    assert want in f.summary
+
+
+# --------------------------------------------------------------------------- parity
+
+
+def test_parity_all_close(par):
+    f = par["parity-all-close"]
+    assert f.held is True
+    rows = f.evidence["backends"]
+    for name in ("torchscript (script)", "torchscript (trace)", ".ptl (lite interpreter)",
+                 "onnxruntime"):
+        assert rows[name]["assert_close"] is True
+        assert rows[name]["max_abs_diff"] <= rows[name]["atol"]
+    assert rows["onnxruntime"]["max_abs_diff"] <= 1e-4
+    assert "executorch (xnnpack)" in f.evidence["skipped"]  # quick mode
+
+
+# --------------------------------------------------------------------------- loss export
+
+
+def test_loss_not_in_inference_graphs(loss):
+    f = loss["loss-not-exported"]
+    assert f.held is True
+    graphs = f.evidence["graphs"]
+    assert set(graphs) == {"torchscript", "torch.export", "onnx"}
+    for g in graphs.values():
+        assert g["inference_loss_ops"] == []
+        assert g["wrapper_loss_ops"]  # the control: the detector sees a loss that is there
+    assert "aten::conv2d" in graphs["torchscript"]["inference_ops"]
+    assert "Conv" in graphs["onnx"]["inference_ops"]
+    assert graphs["torch.export"]["wrapper_loss_ops"] == ["aten.cross_entropy_loss.default"]
+    losses = f.evidence["train_losses"]
+    assert len(losses) == 3 and losses[-1] < losses[0]
+
+
+# --------------------------------------------------------------------------- executorch
+
+
+@pytest.mark.skipif(HAS_EXECUTORCH, reason="executorch is installed")
+def test_executorch_lab_says_how_to_install(tmp_path):
+    with pytest.raises(LabUnavailable, match=r"pip install -e '\.\[labs,executorch\]'"):
+        executorch_lab.LAB.run(LabContext(quick=True, workdir=tmp_path))
+
+
+@pytest.mark.skipif(not HAS_EXECUTORCH, reason="executorch not installed (optional extra)")
+def test_pte_roundtrip(tmp_path_factory):
+    fs = _run(executorch_lab, tmp_path_factory)
+    f = fs["pte-roundtrip"]
+    assert f.held is True
+    assert f.evidence["xnnpack"]["delegate_calls"] >= 1
+    assert f.evidence["portable"]["delegate_calls"] == 0
+    assert f.evidence["xnnpack"]["max_abs_diff"] <= 1e-4
+    assert f.evidence["portable"]["max_abs_diff"] <= 1e-4
+    ev = fs["xnnpack-faster"].evidence
+    assert ev["xnnpack"]["runs"] == ev["portable"]["runs"] >= 10
