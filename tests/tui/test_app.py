@@ -399,3 +399,25 @@ async def test_grader_bug_is_an_error_modal(make_app):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.phase == "ask"  # the answer is still there to retry
+
+
+async def test_language_switch_keeps_screen_contents(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("ctrl+f", *"thread")
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        table = app.screen.query_one("#browse-table", DataTable)
+        assert app.screen.query_one("#browse-search").value == "thread"
+        assert table.row_count >= 1
+        assert "问题" in [str(c.label) for c in table.columns.values()]
+        app.pop_screen()
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "3 cards:" in str(app.screen.query_one("#stats-summary").render())  # back to en

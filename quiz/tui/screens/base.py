@@ -29,10 +29,15 @@ class LangMixin:
         localize_bindings(self, self.lang)  # type: ignore[arg-type]
 
     async def apply_lang(self) -> None:
-        """Called by the App after a language switch. Default: rebuild the screen."""
+        """Called by the App after a language switch. Default: rebuild the screen, then
+        ``populate()`` it again (what on_mount filled in is gone after a recompose)."""
         self._localize()
         await self.recompose()  # type: ignore[attr-defined]
+        self.populate()
         self.refresh_bindings()  # type: ignore[attr-defined]
+
+    def populate(self) -> None:
+        """Fill widgets with data after compose (tables, figures); called on mount too."""
 
 
 class QuizScreen(LangMixin, Screen):

@@ -55,18 +55,25 @@ class BrowseScreen(QuizScreen):
         yield QuizFooter()
 
     def on_mount(self) -> None:
+        self.populate()
+        self.query_one("#browse-table", DataTable).focus()
+
+    def populate(self, query: str = "") -> None:
         self.sub_title = self.t("browse.title")
-        self.query_one("#browse-search", Input).cursor_blink = not self.app.is_headless
+        search = self.query_one("#browse-search", Input)
+        search.cursor_blink = not self.app.is_headless
+        search.value = query
         table = self.query_one("#browse-table", DataTable)
         table.add_columns(*(self.t(f"browse.col.{c}") for c in ("id", "question", "tags",
                                                                   "seed")))
-        self.fill("")
-        table.focus()
+        self.fill(query)
 
     async def apply_lang(self) -> None:
         query = self.query_one("#browse-search", Input).value
-        await super().apply_lang()
-        self.query_one("#browse-search", Input).value = query
+        self._localize()
+        await self.recompose()
+        self.populate(query)
+        self.refresh_bindings()
 
     def fill(self, query: str) -> None:
         deck = self.app.deck
@@ -123,6 +130,9 @@ class CardScreen(QuizScreen):
         yield QuizFooter()
 
     def on_mount(self) -> None:
+        self.populate()
+
+    def populate(self) -> None:
         self.sub_title = self.card.id
         self.query_one("#card-body").focus()
 

@@ -276,6 +276,9 @@ class InterviewReportScreen(QuizScreen):
         yield QuizFooter()
 
     def on_mount(self) -> None:
+        self.populate()
+
+    def populate(self) -> None:
         self.sub_title = self.t("iv.report")
         table = self.query_one("#report-table", DataTable)
         table.add_columns(*(self.t(f"iv.col.{c}") for c in ("n", "card", "score", "time",

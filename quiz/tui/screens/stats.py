@@ -35,6 +35,9 @@ class StatsScreen(QuizScreen):
         yield QuizFooter()
 
     def on_mount(self) -> None:
+        self.populate()
+
+    def populate(self) -> None:
         self.sub_title = self.t("stats.title")
         self.action_refresh_stats()
 
