@@ -250,6 +250,9 @@ def _ort_quantize(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
 def _torchao(ctx: LabContext, torch, notes: dict) -> dict:
     if importlib.util.find_spec("torchao") is None:
         return {"torchao": "torchao not installed (it comes with the executorch extra)"}
+    if ctx.quick:  # `import torchao` alone takes about 2.6 s here: full mode only
+        return {"torchao": f"torchao {common.package_version('torchao')} installed; its "
+                           "Int8WeightOnlyConfig path runs in full mode (import ~2.6 s)"}
     try:
         import torchao
         from torchao.quantization import Int8WeightOnlyConfig, quantize_
