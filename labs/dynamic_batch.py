@@ -105,6 +105,7 @@ def _trace_bakes_shape(ctx: LabContext, torch) -> Finding:
             # is its last line.
             lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
             reason = lines[-1] if lines else type(exc).__name__
+            reason = reason.removeprefix(f"{type(exc).__name__}: ")
             error = f"{type(exc).__name__}: {reason}"
     held = bool(tracer) and error is not None
     return Finding(

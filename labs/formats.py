@@ -94,7 +94,8 @@ def _ptl_roundtrip(ctx: LabContext, model, x, torch) -> tuple[Finding, list[str]
     with common.capture_warnings():
         torch.jit.save(scripted, str(pt))
     try:
-        load_lite(str(pt))
+        with common.capture_warnings():
+            load_lite(str(pt))
         pt_error = None
     except Exception as exc:  # noqa: BLE001 - the message is the evidence
         pt_error = common.error_text(exc)
@@ -129,7 +130,8 @@ def _onnx_not_torchscript(ctx: LabContext, model, x, torch) -> Finding:
     for name, loader in (("torch.jit.load", torch.jit.load),
                          ("_load_for_lite_interpreter", _lite_loader())):
         try:
-            loader(str(path))
+            with common.capture_warnings():  # torch.jit.load's DeprecationWarning
+                loader(str(path))
             errors[name] = None
         except Exception as exc:  # noqa: BLE001 - the message is the evidence
             errors[name] = common.error_text(exc)
