@@ -421,3 +421,24 @@ async def test_language_switch_keeps_screen_contents(make_app):
         await pilot.press("f2")
         await pilot.pause()
         assert "3 cards:" in str(app.screen.query_one("#stats-summary").render())  # back to en
+
+
+async def test_interview_deadline_passes_under_the_help_screen(make_app, clock):
+    app = make_app()
+    app.interview_defaults = {"questions": 1, "seconds_per_question": 60.0}
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        interview = app.screen
+        await pilot.press("f1")
+        await pilot.pause()
+        clock.advance(61)
+        interview.refresh_clock()  # a tick while the help screen is on top
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "InterviewReportScreen"
+        assert app.screen.report.questions[0].timed_out

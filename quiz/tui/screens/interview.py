@@ -233,11 +233,15 @@ class InterviewScreen(QuizScreen):
         self.show_report()
 
     def show_report(self) -> None:
+        if self.app.screen is not self:
+            return  # a modal (help, an error) is on top: the next tick tries again
         if self.timer is not None:
             self.timer.stop()
             self.timer = None
-        if self.app.screen is self:
-            self.app.switch_screen(InterviewReportScreen(self.engine.report))
+        self.app.switch_screen(InterviewReportScreen(self.engine.report))
+
+    def on_screen_resume(self) -> None:
+        self.refresh_clock()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "iv-submit":
