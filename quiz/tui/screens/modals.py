@@ -62,8 +62,8 @@ class HelpScreen(QuizModal):
                 desc = b.description
                 if b.action == "command_palette":
                     desc = self.t("key.palette")
-                if not desc:
-                    continue  # Textual's own hidden keys (ctrl+c hint and the like)
+                elif not b.id:
+                    continue  # Textual's own keys (focus moves, copy), not quizlab's
                 row = rows.setdefault(b.action, [[], desc, b.id or ""])
                 row[0].append(self.app.get_key_display(b))
             if not rows:
