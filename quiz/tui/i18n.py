@@ -188,6 +188,7 @@ STRINGS: dict[str, dict[str, str]] = {
                       "en": "{cards} cards: {reviewed} reviewed, {new} new · due now {due} · "
                             "due within 7 days {week} · retention {retention}"},
     "stats.reviews_30": {"zh": "近 30 天复习 {n} 次", "en": "{n} reviews in the last 30 days"},
+    "stats.due_days": {"zh": "未来 7 天每日到期", "en": "Due per day, next 7 days"},
     "stats.col.tag": {"zh": "标签", "en": "Tag"},
     "stats.col.mean": {"zh": "平均分", "en": "Mean"},
     "stats.col.correct": {"zh": "答对/次数", "en": "Correct/attempts"},

@@ -54,7 +54,9 @@ class StatsScreen(QuizScreen):
         self.query_one("#stats-summary", Static).update(
             self.t("stats.summary", cards=st.cards, reviewed=st.reviewed_cards,
                    new=st.new_cards, due=st.due_now, week=st.due_within_7_days,
-                   retention=retention) + "\n" + self.t("stats.reviews_30", n=total))
+                   retention=retention) + "\n" + self.t("stats.reviews_30", n=total)
+            + "\n" + self.t("stats.due_days") + ": "
+            + ", ".join(f"{d[5:]} {n}" for d, n in st.due_next_7_days))
         self.plot(st.reviews_per_day)
         tags = self.query_one("#stats-tags", DataTable)
         tags.clear(columns=True)
