@@ -52,8 +52,9 @@ def unavailable_reason() -> str | None:
     if not common.has_module("executorch"):
         return f"executorch is not installed; {INSTALL_HINT}"
     try:
-        import executorch.exir  # noqa: F401
-        import executorch.runtime  # noqa: F401
+        with common.capture_warnings():  # its import warns (ExperimentalWarning ...)
+            import executorch.exir  # noqa: F401
+            import executorch.runtime  # noqa: F401
     except Exception as exc:  # noqa: BLE001 - a broken install is reported, not raised
         return f"executorch {common.package_version('executorch')} does not import: " \
                f"{common.error_text(exc)}"
