@@ -442,3 +442,23 @@ async def test_interview_deadline_passes_under_the_help_screen(make_app, clock):
         await pilot.pause()
         assert type(app.screen).__name__ == "InterviewReportScreen"
         assert app.screen.report.questions[0].timed_out
+
+
+async def test_stats_after_a_review(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "2 new" in str(app.screen.query_one("#home-counts").render())  # refreshed
+        await pilot.press("t")
+        await pilot.pause()
+        summary = str(app.screen.query_one("#stats-summary").render())
+        assert "1 reviewed, 2 new" in summary and "1 reviews in the last 30 days" in summary
+        tags = app.screen.query_one("#stats-tags", DataTable)
+        assert tags.row_count == 2  # the tags of the card answered: formats, torchscript
