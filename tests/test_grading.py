@@ -171,8 +171,9 @@ def test_fullwidth_text_keeps_offsets():
 def test_negated_key_point_is_not_a_hit_and_fires_the_misconception():
     g = grade(THREADS, "PyTorch Mobile does not support multithreading; it is not "
                        "multithreaded by default.")
-    assert not point(g, "default-multithreaded").found
-    assert point(g, "default-multithreaded").negated
+    p = point(g, "default-multithreaded")
+    assert not p.found and p.negated
+    assert p.matched == "not multithreaded by default"  # the span covers the negation
     assert "negated-point" in g.flags
     assert [m.id for m in g.misconceptions] == ["single-thread"]
     assert g.verdict == "wrong"

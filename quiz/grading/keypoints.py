@@ -3,10 +3,11 @@
 A phrasing is compiled once into weighted units (stemmed words, identifiers, Chinese
 bigrams) and a polarity (its negation cues, mod 2). An answer is segmented once; each of
 its units is mapped to the card's vocabulary, exactly or by rapidfuzz ratio for typos.
-Each phrasing is then scored on every clause, and on every pair of neighbouring clauses
-of one sentence, as the weighted share of its units found there, and the window's
-polarity is compared with the phrasing's. Word order inside a clause does not matter;
-clause boundaries do, which keeps a negation in one clause from reaching another.
+Each phrasing is then scored on clauses, and on pairs of neighbouring clauses of one
+sentence, as the weighted share of its units found there (less when they lie far apart),
+and the window's polarity is compared with the phrasing's. Word order inside a clause
+does not matter; clause boundaries do, which keeps a negation in one clause from
+reaching another.
 """
 
 from __future__ import annotations
@@ -291,6 +292,12 @@ class TargetGroup:
             used = [x[1] for x in row if x]
             start = min(toks[i].start for i in used)
             end = max(toks[i].end for i in used)
+            for c in clauses:
+                # a cue just before the words belongs to the statement: highlight it too
+                # ("does not support", "不支持")
+                for at in seg.cue_starts[c]:
+                    if start - 12 <= at < start:
+                        start = at
             hit = Hit(score, seg.folded.span(start, end), ph)
             if polarity_ok:
                 same = hit
