@@ -195,7 +195,7 @@ def run(ctx: LabContext) -> list[Finding]:
         r = results[fmt]
         ctx.log(f"{fmt}: {r['requests_served']} requests, {r['reloads']} reloads, "
                 f"served by {' '.join(r['served_by'])}")
-        ctx.progress(0.2 + 0.35 * (i + 1), f"{fmt}: swapped {r['swaps']} times")
+        ctx.progress(round(0.2 + 0.35 * (i + 1), 3), f"{fmt}: swapped {r['swaps']} times")
     torn = _torn_write(ctx, torch, models)
 
     ok = all(r["reloads"] == r["swaps"] and not r["errors"] and r["unmatched_outputs"] == 0

@@ -159,7 +159,7 @@ def run(ctx: LabContext) -> list[Finding]:
             csr = {n: (t.to_sparse_csr() if t.dim() == 2 else t)
                    for n, t in m2.state_dict().items()}
         curve_csr.append(_save(torch, csr, wd / f"csr_{s}.pt"))
-        ctx.progress(0.3 + 0.3 * (k + 1) / len(sparsities), f"sparsity {s:.0%} stored")
+        ctx.progress(round(0.3 + 0.3 * (k + 1) / len(sparsities), 3), f"sparsity {s:.0%} stored")
     gz_pruned = curve_gz[sparsities.index(0.5)]
     csr_half, csr_high = curve_csr[sparsities.index(0.5)], curve_csr[sparsities.index(0.9)]
     held = same and gz_pruned < 0.8 * dense_gz and csr_high < dense_size
