@@ -233,7 +233,11 @@ def _onnx_static(ctx: LabContext, model, torch) -> Finding:
         error = common.error_text(exc)
     reason = error
     if error and "Got:" in error:
-        reason = error[error.index("index:") if "index:" in error else error.index("Got:"):]
+        # "[ONNXRuntimeError] : 2 : INVALID_ARGUMENT : Got invalid dimensions for input:
+        # x for the following indices | index: 0 Got: 4 Expected: 1 | Please fix ..."
+        start = error.find("Got invalid dimensions")
+        end = error.find(STATIC_ERROR) + len(STATIC_ERROR)
+        reason = error[max(start, 0):end] if end > start else error
     held = error is not None and STATIC_ERROR in error
     return Finding(
         "onnx-static-batch", held,
