@@ -217,56 +217,66 @@ class TargetGroup:
         lowest = min(floor, opposite_floor)
         cues = seg.clause_cues
         sent = seg.clause_sentence
-        cands: dict[int, list] = {}
+        by_target: dict[int, list[tuple[float, int]]] = {}
         for fi in range(n_flat):
             nh = nh_all[fi]
             if nh == 0.0:
                 continue
-            qh = qh_all[fi]
             new_total, q_total = self.totals[fi]
-            tot = new_total + q_total
-            if 100.0 * (nh + nh / new_total * qh) / tot < lowest:
-                continue
-            # Stage 2: the same sums clause by clause, for the phrasings that can matter.
-            ti, ph = self.flat[fi]
-            acc: dict[int, list[float]] = {}
-            for u, w, inq in zip(ph.units, ph.weights, ph.in_question, strict=True):
-                per = occ.get(u)
-                if per is None:
-                    continue
-                for c, (sim, _) in per.items():
-                    a = acc.get(c)
-                    if a is None:
-                        a = acc[c] = [0.0, 0.0]
-                    a[inq] += w * sim
-            lst = cands.setdefault(ti, [])
-            for c, (n1, q1) in acc.items():
-                if n1 == 0.0:
-                    continue
-                b = 100.0 * (n1 + n1 / new_total * q1) / tot
-                if b >= lowest:
-                    lst.append((b, fi, (c,), (cues[c] + ph.parity) % 2 == 0))
-                d = c + 1
-                other = acc.get(d)
-                if other is not None and sent[d] == sent[c] and len(ph.units) > 1:
-                    n2, q2 = n1 + other[0], q1 + other[1]
-                    b2 = min(100.0, 100.0 * (n2 + n2 / new_total * q2) / tot) * PAIR_FACTOR
-                    if b2 >= lowest:
-                        lst.append((b2, fi, (c, d), (cues[c] + cues[d] + ph.parity) % 2 == 0))
+            b = 100.0 * (nh + nh / new_total * qh_all[fi]) / (new_total + q_total)
+            if b >= lowest:
+                by_target.setdefault(self.flat[fi][0], []).append((b, fi))
         out = []
         for ti in range(len(self.targets)):
-            found = cands.get(ti)
-            if found:
-                found.sort(key=lambda x: -x[0])
-                out.append(self._search(found, seg, occ, floor, opposite_floor))
-            else:
-                out.append((NO_HIT, NO_HIT))
+            same, opposite = NO_HIT, NO_HIT
+            for b, fi in sorted(by_target.get(ti, ()), reverse=True):
+                if (b <= max(same.score, floor - 1e-9)
+                        and b <= max(opposite.score, opposite_floor - 1e-9)):
+                    break
+                # Stage 2, only for phrasings that can still matter: clause by clause.
+                windows = self._windows(fi, occ, cues, sent, lowest)
+                windows.sort(key=lambda x: -x[0])
+                same, opposite = self._search(windows, seg, occ, floor, opposite_floor,
+                                              same, opposite)
+            out.append((same, opposite))
         return out
 
-    def _search(self, cands, seg: Segmented, occ: dict, floor: float, opposite_floor: float):
+    def _windows(self, fi: int, occ: dict, cues, sent, lowest: float) -> list:
+        """(bound, phrasing, clauses, polarity agrees) for each clause and clause pair."""
+        ph = self.flat[fi][1]
+        new_total, q_total = self.totals[fi]
+        tot = new_total + q_total
+        acc: dict[int, list[float]] = {}
+        for u, w, inq in zip(ph.units, ph.weights, ph.in_question, strict=True):
+            per = occ.get(u)
+            if per is None:
+                continue
+            for c, (sim, _) in per.items():
+                a = acc.get(c)
+                if a is None:
+                    a = acc[c] = [0.0, 0.0]
+                a[inq] += w * sim
+        lst = []
+        for c, (n1, q1) in acc.items():
+            if n1 == 0.0:
+                continue
+            b = 100.0 * (n1 + n1 / new_total * q1) / tot
+            if b >= lowest:
+                lst.append((b, fi, (c,), (cues[c] + ph.parity) % 2 == 0))
+            d = c + 1
+            other = acc.get(d)
+            if other is not None and sent[d] == sent[c] and len(ph.units) > 1:
+                n2, q2 = n1 + other[0], q1 + other[1]
+                b2 = min(100.0, 100.0 * (n2 + n2 / new_total * q2) / tot) * PAIR_FACTOR
+                if b2 >= lowest:
+                    lst.append((b2, fi, (c, d), (cues[c] + cues[d] + ph.parity) % 2 == 0))
+        return lst
+
+    def _search(self, cands, seg: Segmented, occ: dict, floor: float, opposite_floor: float,
+                same: Hit, opposite: Hit) -> tuple[Hit, Hit]:
+        """Score windows exactly, best bound first; keep the best hit of each polarity."""
         same_min = floor - 1e-9
         opp_min = opposite_floor - 1e-9
-        same, opposite = NO_HIT, NO_HIT
         for b, fi, clauses, polarity_ok in cands:
             need_same = max(same.score, same_min)
             need_opp = max(opposite.score, opp_min)
