@@ -145,8 +145,7 @@ def run(ctx: LabContext) -> list[Finding]:
     x = common.randn((batch, *common.CNN_INPUT), seed=ctx.seed)
     with torch.inference_mode():
         want = model(x)
-        # Eager on its own, before any ExecuTorch thread pool exists in this process.
-        eager_alone = common.measure(lambda: model(x), warmup=3, runs=10 if ctx.quick else 40)
+    threads = torch.get_num_threads()
     ctx.progress(0.05, "export and lower with XNNPACK")
     xnn = to_pte(model, x, ctx.workdir / "cnn_xnnpack.pte", xnnpack=True)
     ctx.log(f"xnnpack .pte {xnn['bytes']} B in {xnn['seconds']:.1f} s")
@@ -182,6 +181,7 @@ def run(ctx: LabContext) -> list[Finding]:
          "to_executorch() -> .pte -> Runtime.get().load_program().load_method('forward')"})
     ctx.progress(0.7, "time eager, XNNPACK, portable")
     runs = 10 if ctx.quick else 40
+    load = common.cpu_load(0.3)
     warm = 2 if ctx.quick else 5
     with torch.inference_mode():
         # Two A/B pairs, not one round robin: eager interleaved with the portable .pte
@@ -189,12 +189,25 @@ def run(ctx: LabContext) -> list[Finding]:
         # contend for two cores), which says nothing about either runtime alone.
         ab_port = common.compare_ab(lambda: m_port.execute([x]), lambda: m_xnn.execute([x]),
                                     warmup=warm, runs=runs)
-        ab_eager = common.compare_ab(lambda: model(x), lambda: m_xnn.execute([x]),
-                                     warmup=warm, runs=runs)
-    t = {"portable": ab_port["a"], "xnnpack": ab_port["b"], "eager": ab_eager["a"],
-         "xnnpack_vs_eager_run": ab_eager["b"]}
+        # Eager at torch's default threads and at one thread: on this shared 2-core
+        # machine two OpenMP threads swung from 0.5 to 200 ms per call with the load of
+        # other processes, while one thread stayed near 0.6 ms.
+        def eager_at(n):
+            def f():
+                torch.set_num_threads(n)
+                model(x)
+            return f
+
+        try:
+            tri = common.compare_many({"eager": eager_at(threads), "eager_1_thread": eager_at(1),
+                                       "xnnpack": lambda: m_xnn.execute([x])},
+                                      warmup=warm, runs=runs)
+        finally:
+            torch.set_num_threads(threads)
+    t = {"portable": ab_port["a"], "xnnpack": ab_port["b"], "eager": tri["eager"],
+         "eager_1_thread": tri["eager_1_thread"], "xnnpack_vs_eager_run": tri["xnnpack"]}
     speed = t["portable"]["median_ms"] / t["xnnpack"]["median_ms"]
-    vs_eager = ab_eager["speedup"]
+    vs_eager = t["eager_1_thread"]["median_ms"] / t["xnnpack_vs_eager_run"]["median_ms"]
     if speed > CLEAR:
         held, verdict = True, "XNNPACK faster"
     elif speed < 1 / CLEAR:
@@ -203,17 +216,17 @@ def run(ctx: LabContext) -> list[Finding]:
         held, verdict = None, f"inconclusive on this machine (margin < {CLEAR}x)"
     f_speed = Finding(
         "xnnpack-faster", held,
-        f"CNN batch {batch}: XNNPACK .pte {t['xnnpack']['median_ms']:.2f} ms, portable "
-        f"{t['portable']['median_ms']:.2f} ms ({speed:.1f}x), eager "
-        f"{t['eager']['median_ms']:.2f} ms vs XNNPACK {t['xnnpack_vs_eager_run']['median_ms']:.2f} "
-        f"ms in its own A/B ({vs_eager:.1f}x; eager alone {eager_alone['median_ms']:.2f} ms): "
-        f"{verdict}",
+        f"CNN batch {batch}: XNNPACK .pte {t['xnnpack']['median_ms']:.2f} ms vs portable "
+        f"{t['portable']['median_ms']:.2f} ms ({speed:.1f}x): {verdict}; eager "
+        f"{t['eager_1_thread']['median_ms']:.2f} ms at 1 thread, "
+        f"{t['eager']['median_ms']:.2f} ms at {threads} (eager 1 thread / XNNPACK = "
+        f"{vs_eager:.1f}x)",
         {"batch": batch, "xnnpack": t["xnnpack"], "portable": t["portable"],
-         "eager": t["eager"], "eager_alone_before_executorch": eager_alone,
-         "xnnpack_in_eager_ab": t["xnnpack_vs_eager_run"],
+         "eager": t["eager"], "eager_threads": threads,
+         "eager_1_thread": t["eager_1_thread"], "xnnpack_in_eager_run": t["xnnpack_vs_eager_run"],
+         "cpu_load_before": load,
          "portable_over_xnnpack": speed,
          "eager_over_xnnpack": vs_eager, "clear_ratio": CLEAR,
-         "torch_threads": torch.get_num_threads(),
          "note": "ExecuTorch uses its own thread pool; torch.set_num_threads does not "
                  "control it"})
     ctx.progress(1.0, "done")
