@@ -22,7 +22,8 @@ def is_keyword_list(seg: Segmented) -> bool:
     text = seg.folded.text
     items = [x for x in _ITEM_SPLIT.split(text) if x.strip()]
     if len(items) >= 3:
-        short = sum(1 for x in items if _item_size(x) <= 3)
+        # an item of more than 40 characters is never a term or two: skip counting it
+        short = sum(1 for x in items if len(x) <= 40 and _item_size(x) <= 3)
         if short >= 0.75 * len(items):
             return True
     if not _CJK.search(text):
