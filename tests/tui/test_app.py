@@ -295,14 +295,19 @@ def test_opening_the_app_does_not_import_torch(tmp_path, deck_path):
             async with app.run_test() as pilot:
                 await pilot.pause()
                 assert type(app.screen).__name__ == "HomeScreen"
+                print("HOME", heavy())
+                await pilot.press("l")  # the real labs registry: still no torch here
+                await pilot.pause()
+                assert type(app.screen).__name__ == "LabsScreen"
+        def heavy():
+            return sorted(m for m in sys.modules
+                          if m.split(".")[0] in ("torch", "onnx", "onnxruntime"))
         asyncio.run(main())
-        heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "onnx",
-                       "onnxruntime"))
-        print("HEAVY", heavy)
+        print("LABS", heavy())
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
-    assert "HEAVY []" in out
+    assert "HOME []" in out and "LABS []" in out
 
 
 def test_bad_deck_exits_before_the_tui(tmp_path):
