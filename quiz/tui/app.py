@@ -249,6 +249,15 @@ class QuizApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    async def action_quit(self) -> None:
+        # A lab runs in a child process that the worker thread waits for; stop it, or
+        # quitting would wait until the lab finished.
+        if self.lab_state.running is not None:
+            from quiz.tui.labinfo import stop_lab_children
+
+            stop_lab_children()
+        self.exit()
+
     def action_toggle_lang(self) -> None:
         self.lang = "en" if self.lang == "zh" else "zh"
 

@@ -94,3 +94,35 @@ def summary(run: dict[str, Any] | None):
                 out.append(f"{mark}{counts[v]} ", style=style)
     out.rstrip()
     return out
+
+
+def stop_lab_children() -> list[int]:
+    """Terminate the lab processes this process started (``python -m labs.worker``), so
+    that quitting during a run does not wait for it. Linux /proc only; elsewhere a no-op.
+    The runner then reports the run as failed (the process ended early)."""
+    import os
+    import signal
+
+    me = os.getpid()
+    stopped: list[int] = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return stopped
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
+                stat = fh.read()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid != me:
+                continue
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                cmdline = fh.read().split(b"\0")
+            if b"labs.worker" in cmdline:
+                os.kill(int(entry), signal.SIGTERM)
+                stopped.append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    return stopped

@@ -467,3 +467,20 @@ async def test_stats_after_a_review(make_app):
         assert "1 reviewed, 2 new" in summary and "1 reviews in the last 30 days" in summary
         tags = app.screen.query_one("#stats-tags", DataTable)
         assert tags.row_count == 2  # the tags of the card answered: formats, torchscript
+
+
+def test_stop_lab_children_ends_only_lab_workers():
+    from quiz.tui.labinfo import stop_lab_children
+
+    code = "import time; time.sleep(60)"
+    lab = subprocess.Popen([sys.executable, "-c", code, "-m", "labs.worker"])
+    other = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        assert lab.pid in stop_lab_children()
+        assert lab.wait(timeout=30) != 0
+        assert other.poll() is None  # not a lab: left alone
+    finally:
+        for p in (lab, other):
+            if p.poll() is None:
+                p.kill()
+                p.wait()
