@@ -86,6 +86,13 @@ def _executorch_outputs(ctx: LabContext, model, x) -> tuple[Any, dict[str, Any]]
 
 
 def run(ctx: LabContext) -> list[Finding]:
+    # One torch thread: nothing here is about threads, and two OpenMP threads on a
+    # 2-core machine shared with other processes ran this work up to 20x slower.
+    with common.torch_threads(1):
+        return _run(ctx)
+
+
+def _run(ctx: LabContext) -> list[Finding]:
     import torch
     from torch.jit.mobile import _load_for_lite_interpreter
 
