@@ -85,9 +85,24 @@ def _first_word(argv: list[str]) -> int | None:
 
 
 def _insert_open(argv: list[str], first: int | None) -> list[str]:
-    # Global options (--data-dir X) stay in front of the subcommand name.
-    end = len(argv) if first is None else first
-    return argv[:end] + ["open"] + argv[end:]
+    """``quiz [--data-dir X] [options] [PATH]`` -> ``quiz [--data-dir X] open [options] [PATH]``.
+
+    Only the top-level parser's own options stay in front; every other option (--lang ...)
+    belongs to `open`.
+    """
+    front, rest, i = [], [], 0
+    while i < len(argv):
+        a = argv[i]
+        if a in GLOBAL_VALUE_OPTIONS and i + 1 < len(argv):
+            front += argv[i : i + 2]
+            i += 2
+            continue
+        if a.split("=", 1)[0] in GLOBAL_VALUE_OPTIONS:
+            front.append(a)
+        else:
+            rest.append(a)
+        i += 1
+    return front + ["open"] + rest
 
 
 if __name__ == "__main__":

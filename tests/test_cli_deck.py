@@ -147,3 +147,7 @@ def test_argument_rewriting_for_deck_paths():
     assert _insert_open(argv, 2) == ["--data-dir", "stats", "open", "deck.yaml", "--lang", "en"]
     assert _insert_open([], None) == ["open"]
     assert _insert_open(["--data-dir", "x"], None) == ["--data-dir", "x", "open"]
+    # Options of `open` itself go after it (`quiz --lang en`).
+    assert _insert_open(["--lang", "en"], None) == ["open", "--lang", "en"]
+    assert _insert_open(["--lang", "en", "--data-dir=d", "deck"], 3) == [
+        "--data-dir=d", "open", "--lang", "en", "deck"]
