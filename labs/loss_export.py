@@ -47,7 +47,7 @@ def _train(model, torch, seed: int, steps: int) -> list[float]:
         loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
-        losses.append(round(float(loss), 4))
+        losses.append(round(loss.item(), 4))
     model.eval()
     return losses
 

@@ -223,10 +223,15 @@ def test_loss_not_in_inference_graphs(loss):
 # --------------------------------------------------------------------------- executorch
 
 
-@pytest.mark.skipif(HAS_EXECUTORCH, reason="executorch is installed")
-def test_executorch_lab_says_how_to_install(tmp_path):
+def test_executorch_lab_says_how_to_install(tmp_path, monkeypatch):
+    """Without executorch the lab raises LabUnavailable with the install command (here
+    simulated when it is installed), before importing torch or executorch."""
+    real = executorch_lab.common.has_module
+    monkeypatch.setattr(executorch_lab.common, "has_module",
+                        lambda name: False if name == "executorch" else real(name))
     with pytest.raises(LabUnavailable, match=r"pip install -e '\.\[labs,executorch\]'"):
         executorch_lab.LAB.run(LabContext(quick=True, workdir=tmp_path))
+    assert executorch_lab.LAB.requires == ("executorch",)
 
 
 @pytest.mark.skipif(not HAS_EXECUTORCH, reason="executorch not installed (optional extra)")
