@@ -25,21 +25,45 @@ from quiz.deck.dedup import Item, find_groups  # noqa: E402
 from quiz.deck.markdown import read_markdown  # noqa: E402
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_f06bdbd81b4a11e4.txt"
-TOPICS = ["TorchScript", "ExecuTorch", "ONNX Runtime", "量化", "剪枝", "多线程", "动态批量", "内存",
-          "算子融合", "XNNPACK", "Core ML", "NNAPI", "模型导出", "热更新", "预处理", "LiteRT"]
+TOPICS = [
+    "TorchScript",
+    "ExecuTorch",
+    "ONNX Runtime",
+    "量化",
+    "剪枝",
+    "多线程",
+    "动态批量",
+    "内存",
+    "算子融合",
+    "XNNPACK",
+    "Core ML",
+    "NNAPI",
+    "模型导出",
+    "热更新",
+    "预处理",
+    "LiteRT",
+]
 
 
-def synthetic_items(n: int, dup_rate: float, rng: random.Random) -> tuple[list[Item], set[frozenset]]:
+def synthetic_items(
+    n: int, dup_rate: float, rng: random.Random
+) -> tuple[list[Item], set[frozenset]]:
     entries = read_markdown(SEED)
     text = "".join(e.question + e.answer + e.explanation for e in entries)
-    vocab = sorted({text[i : i + 2] for i in range(len(text) - 1)
-                    if re.fullmatch(r"[\u4e00-\u9fff]{2}", text[i : i + 2])})
+    vocab = sorted(
+        {
+            text[i : i + 2]
+            for i in range(len(text) - 1)
+            if re.fullmatch(r"[\u4e00-\u9fff]{2}", text[i : i + 2])
+        }
+    )
     vocab += sorted(set(re.findall(r"[A-Za-z_.]{3,}", text))) + TOPICS
     rng.shuffle(vocab)
     weights = [1 / (r + 1) for r in range(len(vocab))]  # Zipf: a few words are everywhere
 
     def words(k: int) -> str:
         return "".join(rng.choices(vocab, weights, k=k))
+
     items: list[Item] = []
     planted: set[frozenset] = set()
     while len(items) < n:
@@ -77,11 +101,15 @@ def main() -> None:
     # several edits in a short answer fall below the merge score (97) and show as near.
     as_dup = sum(1 for p in planted if any(p <= g for g in merged))
     as_near = sum(1 for p in planted if p in near)
-    print(f"cards: {len(items)}  planted pairs: {len(planted)}  merged: {as_dup}  "
-          f"reported near: {as_near}  missed: {len(planted) - as_dup - as_near}")
+    print(
+        f"cards: {len(items)}  planted pairs: {len(planted)}  merged: {as_dup}  "
+        f"reported near: {as_near}  missed: {len(planted) - as_dup - as_near}"
+    )
     print(f"groups reported: {len(groups)} ({sum(g.kind == 'near' for g in groups)} near)")
-    print(f"find_groups: median {statistics.median(times):.2f} s, min {min(times):.2f} s, "
-          f"max {max(times):.2f} s over {len(times)} runs")
+    print(
+        f"find_groups: median {statistics.median(times):.2f} s, min {min(times):.2f} s, "
+        f"max {max(times):.2f} s over {len(times)} runs"
+    )
 
 
 if __name__ == "__main__":

@@ -44,8 +44,10 @@ def main() -> None:
     for lab_id in ids:
         r = last[lab_id]
         held = sum(1 for f in r["findings"] if f.get("held"))
-        print(f"{lab_id:14} {statistics.median(times[lab_id]):6.1f} s  {r['status']:11} "
-              f"{held}/{len(r['findings'])} findings held")
+        print(
+            f"{lab_id:14} {statistics.median(times[lab_id]):6.1f} s  {r['status']:11} "
+            f"{held}/{len(r['findings'])} findings held"
+        )
     mode = "full" if args.full else "quick"
     print(f"{mode} suite: median {statistics.median(totals):.1f} s over {len(totals)} round(s)")
 

@@ -83,5 +83,9 @@ def base_env() -> dict[str, Any]:
         pass
     import os
 
-    return {"python": platform.python_version(), "platform": platform.platform(),
-            "cpu": cpu, "cores": os.cpu_count()}
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+    }

@@ -50,8 +50,12 @@ def summarize(times_ms: list[float]) -> dict[str, Any]:
     }
 
 
-def measure(fn: Callable[[], Any], warmup: int = 3, runs: int = 20,
-            clock: Callable[[], float] = time.perf_counter) -> dict[str, Any]:
+def measure(
+    fn: Callable[[], Any],
+    warmup: int = 3,
+    runs: int = 20,
+    clock: Callable[[], float] = time.perf_counter,
+) -> dict[str, Any]:
     """Call ``fn`` ``warmup`` times untimed, then ``runs`` times timed one by one.
 
     Returns {"median_ms", "p10_ms", "p90_ms", "min_ms", "max_ms", "runs", "warmup"}.
@@ -68,8 +72,13 @@ def measure(fn: Callable[[], Any], warmup: int = 3, runs: int = 20,
     return out
 
 
-def compare_ab(a: Callable[[], Any], b: Callable[[], Any], warmup: int = 3, runs: int = 20,
-               clock: Callable[[], float] = time.perf_counter) -> dict[str, Any]:
+def compare_ab(
+    a: Callable[[], Any],
+    b: Callable[[], Any],
+    warmup: int = 3,
+    runs: int = 20,
+    clock: Callable[[], float] = time.perf_counter,
+) -> dict[str, Any]:
     """Time A and B alternately in this process (ABBA order, so neither always goes first).
 
     Returns {"a": stats, "b": stats, "speedup": median(A) / median(B), "ratio":
@@ -88,13 +97,20 @@ def compare_ab(a: Callable[[], Any], b: Callable[[], Any], warmup: int = 3, runs
             acc.append((clock() - t0) * 1e3)
     sa, sb = summarize(ta), summarize(tb)
     sa["warmup"] = sb["warmup"] = warmup
-    return {"a": sa, "b": sb,
-            "speedup": sa["median_ms"] / sb["median_ms"] if sb["median_ms"] else float("inf"),
-            "ratio": sb["median_ms"] / sa["median_ms"] if sa["median_ms"] else float("inf")}
+    return {
+        "a": sa,
+        "b": sb,
+        "speedup": sa["median_ms"] / sb["median_ms"] if sb["median_ms"] else float("inf"),
+        "ratio": sb["median_ms"] / sa["median_ms"] if sa["median_ms"] else float("inf"),
+    }
 
 
-def compare_many(fns: dict[str, Callable[[], Any]], warmup: int = 3, runs: int = 20,
-                 clock: Callable[[], float] = time.perf_counter) -> dict[str, dict[str, Any]]:
+def compare_many(
+    fns: dict[str, Callable[[], Any]],
+    warmup: int = 3,
+    runs: int = 20,
+    clock: Callable[[], float] = time.perf_counter,
+) -> dict[str, dict[str, Any]]:
     """Like ``compare_ab`` for several variants: round-robin, rotating who goes first."""
     names = list(fns)
     for _ in range(max(0, warmup)):
@@ -148,8 +164,12 @@ def cpu_load(interval: float = 0.5) -> dict[str, Any]:
         return {"busy_cores": 0.0, "cores": cores, "interval_s": interval, "available": False}
     busy_fraction = (d_total - d_idle) / d_total
     busy = busy_fraction * cores - (own1 - own0) / interval
-    return {"busy_cores": round(max(0.0, busy), 2), "cores": cores, "interval_s": interval,
-            "available": True}
+    return {
+        "busy_cores": round(max(0.0, busy), 2),
+        "cores": cores,
+        "interval_s": interval,
+        "available": True,
+    }
 
 
 # --------------------------------------------------------------------------- sizes
@@ -191,8 +211,13 @@ def has_module(name: str) -> bool:
         return False
 
 
-TIMING_ENV = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS",
-              "MKL_NUM_THREADS", "TORCH_NUM_THREADS")
+TIMING_ENV = (
+    "MALLOC_MMAP_THRESHOLD_",
+    "MALLOC_TRIM_THRESHOLD_",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "TORCH_NUM_THREADS",
+)
 
 
 def torch_env(quick: bool | None = None) -> dict[str, Any]:
@@ -243,7 +268,7 @@ def capture_warnings() -> Iterator[list]:
 
 
 def warning_texts(caught: list) -> list[str]:
-    """"Category: message" for each captured warning, exact duplicates dropped, in order."""
+    """ "Category: message" for each captured warning, exact duplicates dropped, in order."""
     out: list[str] = []
     for w in caught:
         if isinstance(w, str):
@@ -282,14 +307,19 @@ def make_cnn(seed: int = 0, channels: tuple[int, ...] = (16, 32, 64), classes: i
     import torch
     from torch import nn
 
-    layers: list[nn.Module] = []
-    c_in = 3
-    for i, c in enumerate(channels):
-        layers += [nn.Conv2d(c_in, c, 3, stride=1 if i == 0 else 2, padding=1, bias=False),
-                   nn.BatchNorm2d(c), nn.ReLU()]
-        c_in = c
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c_in, classes)]
+    # Weights are drawn when each layer is built, so the layers are built inside the
+    # seeded block: the same seed gives the same model in every process.
     with _seeded(seed):
+        layers: list[nn.Module] = []
+        c_in = 3
+        for i, c in enumerate(channels):
+            layers += [
+                nn.Conv2d(c_in, c, 3, stride=1 if i == 0 else 2, padding=1, bias=False),
+                nn.BatchNorm2d(c),
+                nn.ReLU(),
+            ]
+            c_in = c
+        layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c_in, classes)]
         model = nn.Sequential(*layers)
     del torch
     return model
@@ -311,8 +341,11 @@ def conv_bn_relu_groups(model) -> list[list[str]]:
         i = 0
         while i < len(kids):
             name, m = kids[i]
-            if (isinstance(m, nn.Conv2d) and i + 1 < len(kids)
-                    and isinstance(kids[i + 1][1], nn.BatchNorm2d)):
+            if (
+                isinstance(m, nn.Conv2d)
+                and i + 1 < len(kids)
+                and isinstance(kids[i + 1][1], nn.BatchNorm2d)
+            ):
                 grp = [name, kids[i + 1][0]]
                 if i + 2 < len(kids) and isinstance(kids[i + 2][1], nn.ReLU):
                     grp.append(kids[i + 2][0])
@@ -328,12 +361,12 @@ def make_mlp(seed: int = 0, width: int = 1024, layers: int = 4):
     ``nn.Sequential``; 4 x 1024 is about 16.8 MB of fp32 weights)."""
     from torch import nn
 
-    mods: list[nn.Module] = []
-    for i in range(layers):
-        mods.append(nn.Linear(width, width))
-        if i < layers - 1:
-            mods.append(nn.ReLU())
-    with _seeded(seed):
+    with _seeded(seed):  # layers draw their weights when built: build them seeded
+        mods: list[nn.Module] = []
+        for i in range(layers):
+            mods.append(nn.Linear(width, width))
+            if i < layers - 1:
+                mods.append(nn.ReLU())
         model = nn.Sequential(*mods)
     return model
 
@@ -393,8 +426,14 @@ def quiet_onnx_logs() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def export_onnx(model, example, path: str | os.PathLike, *, dynamic_batch: bool = False,
-                external_data: bool = False) -> dict[str, Any]:
+def export_onnx(
+    model,
+    example,
+    path: str | os.PathLike,
+    *,
+    dynamic_batch: bool = False,
+    external_data: bool = False,
+) -> dict[str, Any]:
     """``torch.onnx.export`` (dynamo exporter) quietly; with ``dynamic_batch`` the first
     dim of the (single) input is ``Dim("batch")`` (the example batch must be >= 2).
 
@@ -409,8 +448,11 @@ def export_onnx(model, example, path: str | os.PathLike, *, dynamic_batch: bool 
     t0 = time.perf_counter()
     with capture_warnings() as caught, contextlib.redirect_stdout(_Sink()):
         torch.onnx.export(model, (example,), str(path), **kwargs)
-    return {"path": str(path), "seconds": time.perf_counter() - t0,
-            "warnings": warning_texts(caught)}
+    return {
+        "path": str(path),
+        "seconds": time.perf_counter() - t0,
+        "warnings": warning_texts(caught),
+    }
 
 
 class _Sink:

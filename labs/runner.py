@@ -29,9 +29,19 @@ Log = Callable[[str], None]
 STABLE_MALLOC = {"MALLOC_MMAP_THRESHOLD_": "4294967296", "MALLOC_TRIM_THRESHOLD_": "4294967296"}
 
 
-def run_lab(lab_id: str, *, quick: bool, progress: Progress | None = None, log: Log | None = None,
-            data_dir=None, deck=None, in_process: bool = False, store=None, save: bool = True,
-            seed: int = 0) -> dict[str, Any]:
+def run_lab(
+    lab_id: str,
+    *,
+    quick: bool,
+    progress: Progress | None = None,
+    log: Log | None = None,
+    data_dir=None,
+    deck=None,
+    in_process: bool = False,
+    store=None,
+    save: bool = True,
+    seed: int = 0,
+) -> dict[str, Any]:
     """Run one lab (blocking) and return the run as a JSON-ready dict; also save it.
 
     ``deck`` is a Deck, a deck path, or None for the shipped deck: its claims that name this
@@ -95,9 +105,16 @@ def _deck(deck):
 
 def _record(store, data_dir, run: dict[str, Any], started: datetime) -> None:
     """Also keep the run in the study database, if there is one; the JSON file is primary."""
+
     def put(s) -> None:
-        s.record_lab_run(run["lab"], started=started, duration_s=run["duration_s"],
-                         quick=run["quick"], status=run["status"], result=run)
+        s.record_lab_run(
+            run["lab"],
+            started=started,
+            duration_s=run["duration_s"],
+            quick=run["quick"],
+            status=run["status"],
+            result=run,
+        )
 
     if store is not None:
         put(store)
@@ -127,8 +144,16 @@ def _run_child(lab_id: str, quick: bool, seed: int, progress: Progress, log: Log
     if quick:
         cmd.append("--quick")
     env = {**os.environ, **STABLE_MALLOC, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            env=env, text=True, encoding="utf-8", errors="replace")
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
     tail: deque[str] = deque(maxlen=40)
 
     def drain() -> None:  # stderr is read on its own thread so neither pipe can fill up
@@ -152,8 +177,12 @@ def _run_child(lab_id: str, quick: bool, seed: int, progress: Progress, log: Log
     code = proc.wait()
     reader.join(timeout=5)
     if result is None:
-        result = {"status": "failed", "findings": [], "env": {},
-                  "error": f"the lab process ended with exit code {code} before reporting"}
+        result = {
+            "status": "failed",
+            "findings": [],
+            "env": {},
+            "error": f"the lab process ended with exit code {code} before reporting",
+        }
     if result.get("status") != "ok" and tail:
         result["stderr_tail"] = "\n".join(tail)
     return result

@@ -26,19 +26,24 @@ def claims_for_run(deck, lab_id: str, findings: list[dict[str, Any]]) -> list[di
         f = by_id.get(claim.finding) if claim.finding else None
         held = f.get("held") if f else None
         if f is None:
-            why = ("the claim names no finding" if not claim.finding
-                   else f"the lab reported no finding {claim.finding!r}")
+            why = (
+                "the claim names no finding"
+                if not claim.finding
+                else f"the lab reported no finding {claim.finding!r}"
+            )
         else:
             why = f.get("summary", "")
-        out.append({
-            "card": card.id,
-            "claim": claim.id,
-            "seed": claim.seed,
-            "statement": claim.statement,
-            "deck_verdict": claim.verdict,
-            "finding": claim.finding,
-            "held": held,
-            "verdict": claim_verdict(claim.verdict, held),
-            "evidence": why,
-        })
+        out.append(
+            {
+                "card": card.id,
+                "claim": claim.id,
+                "seed": claim.seed,
+                "statement": claim.statement,
+                "deck_verdict": claim.verdict,
+                "finding": claim.finding,
+                "held": held,
+                "verdict": claim_verdict(claim.verdict, held),
+                "evidence": why,
+            }
+        )
     return out

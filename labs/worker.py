@@ -29,12 +29,22 @@ def execute(lab_id: str, quick: bool, seed: int, emit) -> dict[str, Any]:
 
     lab = registry().get(lab_id)
     if lab is None:
-        return {"type": "result", "status": "failed", "error": f"no lab {lab_id!r}",
-                "findings": [], "env": base_env()}
+        return {
+            "type": "result",
+            "status": "failed",
+            "error": f"no lab {lab_id!r}",
+            "findings": [],
+            "env": base_env(),
+        }
 
     def progress(fraction: float, message: str) -> None:
-        emit({"type": "progress", "fraction": max(0.0, min(1.0, float(fraction))),
-              "message": str(message)})
+        emit(
+            {
+                "type": "progress",
+                "fraction": max(0.0, min(1.0, float(fraction))),
+                "message": str(message),
+            }
+        )
 
     def log(line: str) -> None:
         emit({"type": "log", "line": str(line)})
@@ -49,8 +59,9 @@ def execute(lab_id: str, quick: bool, seed: int, emit) -> dict[str, Any]:
         except ModuleNotFoundError as e:
             if (e.name or "").split(".")[0] in OPTIONAL:
                 status = "unavailable"
-                error = (f"{e.name} is not installed; install the labs extra: "
-                         "pip install -e '.[labs]'")
+                error = (
+                    f"{e.name} is not installed; install the labs extra: pip install -e '.[labs]'"
+                )
             else:
                 status, error, tb = "failed", f"{type(e).__name__}: {e}", traceback.format_exc()
         except Exception as e:  # noqa: BLE001 - any failure is reported, with its traceback

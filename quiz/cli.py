@@ -26,8 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="quizlab: ML-deployment interview practice in the terminal. "
         "With no subcommand, opens the app on the shipped deck (or on PATH).",
     )
-    parser.add_argument("--data-dir", help="where progress is kept (default: QUIZ_HOME or the "
-                        "user data dir)")
+    parser.add_argument(
+        "--data-dir", help="where progress is kept (default: QUIZ_HOME or the user data dir)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:

@@ -14,10 +14,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "000_f06bdbd81b4a11e4.txt"
 
 
-def quiz(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def quiz(
+    *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     env = {**os.environ, "QUIZ_HOME": str(cwd or ROOT / ".pytest-quiz-home")}
-    return subprocess.run([sys.executable, "-m", "quiz.cli", *args], capture_output=True, text=True,
-                          input=stdin, cwd=cwd or ROOT, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "quiz.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_lint_passes_on_the_shipped_deck():
@@ -28,8 +37,11 @@ def test_lint_passes_on_the_shipped_deck():
 
 def test_lint_reports_file_line_field_and_fails(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("title: T\nlanguages: [en]\ncards:\n  - id: Bad Id\n    question: {en: q}\n"
-                   "    answer: {en: a}\n    difficulty: 7\n", encoding="utf-8")
+    bad.write_text(
+        "title: T\nlanguages: [en]\ncards:\n  - id: Bad Id\n    question: {en: q}\n"
+        "    answer: {en: a}\n    difficulty: 7\n",
+        encoding="utf-8",
+    )
     r = quiz("lint", str(bad))
     assert r.returncode == 1
     assert f"{bad}:4: cards[0].id: 'Bad Id' is not a valid id" in r.stderr
@@ -64,8 +76,17 @@ def test_cards_json_is_the_yaml_model():
     assert r.returncode == 0
     cards = json.loads(r.stdout)
     assert isinstance(cards, list) and cards
-    keys = {"id", "seed", "question", "answer", "key_points", "misconceptions", "claims", "tags",
-            "difficulty"}
+    keys = {
+        "id",
+        "seed",
+        "question",
+        "answer",
+        "key_points",
+        "misconceptions",
+        "claims",
+        "tags",
+        "difficulty",
+    }
     assert all(set(c) == keys for c in cards)
     assert all(set(c["question"]) == {"zh", "en"} for c in cards)
 
@@ -88,8 +109,12 @@ def test_dedup_json_on_the_seed():
     assert all(set(g) >= {"members", "score", "kind"} for g in groups)
     assert all(0 <= g["score"] <= 100 for g in groups)
     pairs = {(tuple(g["members"]), g["kind"]) for g in groups}
-    assert {((6, 18), "duplicate"), ((10, 29), "duplicate"), ((24, 30), "duplicate"),
-            ((22, 27), "near")} <= pairs
+    assert {
+        ((6, 18), "duplicate"),
+        ((10, 29), "duplicate"),
+        ((24, 30), "duplicate"),
+        ((22, 27), "near"),
+    } <= pairs
 
 
 def test_dedup_on_the_shipped_deck_uses_card_ids():
@@ -150,4 +175,9 @@ def test_argument_rewriting_for_deck_paths():
     # Options of `open` itself go after it (`quiz --lang en`).
     assert _insert_open(["--lang", "en"], None) == ["open", "--lang", "en"]
     assert _insert_open(["--lang", "en", "--data-dir=d", "deck"], 3) == [
-        "--data-dir=d", "open", "--lang", "en", "deck"]
+        "--data-dir=d",
+        "open",
+        "--lang",
+        "en",
+        "deck",
+    ]

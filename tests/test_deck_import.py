@@ -68,8 +68,10 @@ def test_normalise_ignores_case_width_space_and_punctuation():
 
 
 def test_distinct_questions_are_not_grouped():
-    items = [Item(1, "什么是量化？", "把权重从 fp32 降到 int8，体积约小 4 倍。"),
-             Item(2, "如何设置线程数？", "调用 torch.set_num_threads 控制算子内并行。")]
+    items = [
+        Item(1, "什么是量化？", "把权重从 fp32 降到 int8，体积约小 4 倍。"),
+        Item(2, "如何设置线程数？", "调用 torch.set_num_threads 控制算子内并行。"),
+    ]
     assert find_groups(items) == []
 
 

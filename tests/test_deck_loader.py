@@ -97,15 +97,20 @@ def test_several_problems_reported_at_once(tmp_path):
 def test_non_true_claim_needs_correction_and_source(tmp_path):
     text = GOOD.replace(
         "        correction: {zh: 默认就是多线程。, en: It is multi-threaded by default.}\n", ""
-    ).replace("        sources: [https://pytorch.org/docs/stable/notes/cpu_threading_torchscript_inference.html]\n", "")
+    ).replace(
+        "        sources: [https://pytorch.org/docs/stable/notes/cpu_threading_torchscript_inference.html]\n",
+        "",
+    )
     msgs = problems(write(tmp_path, text))
     assert any("claims[0].correction: missing" in m for m in msgs)
     assert any("claims[0].sources: missing" in m for m in msgs)
 
 
 def test_correction_must_be_bilingual(tmp_path):
-    text = GOOD.replace("correction: {zh: 默认就是多线程。, en: It is multi-threaded by default.}",
-                        "correction: {zh: 默认就是多线程。}")
+    text = GOOD.replace(
+        "correction: {zh: 默认就是多线程。, en: It is multi-threaded by default.}",
+        "correction: {zh: 默认就是多线程。}",
+    )
     msgs = problems(write(tmp_path, text))
     assert any("claims[0].correction.en: missing" in m for m in msgs)
 
@@ -125,7 +130,9 @@ def test_duplicate_card_ids_and_seed_numbers(tmp_path):
 
 def test_seed_number_in_two_cards(tmp_path):
     card = GOOD.split("cards:\n", 1)[1]
-    text = GOOD + card.replace("id: threads", "id: threads-2").replace("seed: [6, 18]", "seed: [18]")
+    text = GOOD + card.replace("id: threads", "id: threads-2").replace(
+        "seed: [6, 18]", "seed: [18]"
+    )
     msgs = problems(write(tmp_path, text))
     assert any("seed question 18 is already covered by card 'threads'" in m for m in msgs)
 
@@ -137,7 +144,9 @@ def test_duplicate_yaml_key_is_an_error(tmp_path):
 
 
 def test_missing_required_fields(tmp_path):
-    text = GOOD.replace('    question: {zh: 支持多线程吗？, en: "Does it use several threads?"}\n', '')
+    text = GOOD.replace(
+        '    question: {zh: 支持多线程吗？, en: "Does it use several threads?"}\n', ""
+    )
     (msg,) = problems(write(tmp_path, text))
     assert "cards[0].question: missing" in msg
 
@@ -184,8 +193,13 @@ def test_folder_deck_merges_files_and_checks_languages(tmp_path):
     write(d, second, "b.yaml")
     deck = load_deck(d)
     assert deck.ids() == ["threads", "other"]
-    write(d, second.replace("languages: [zh, en]", "languages: [en]").replace("id: other", "id: third")
-          .replace("seed: [7]", "seed: [8]"), "c.yaml")
+    write(
+        d,
+        second.replace("languages: [zh, en]", "languages: [en]")
+        .replace("id: other", "id: third")
+        .replace("seed: [7]", "seed: [8]"),
+        "c.yaml",
+    )
     assert any("all files of a deck share one language list" in m for m in problems(d))
 
 
@@ -204,15 +218,37 @@ def test_single_language_deck_needs_only_that_language(tmp_path):
 
 yaml_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(["title", "languages", "cards", "id", "question", "answer",
-                                       "zh", "en", "seed", "claims", "verdict", "key_points",
-                                       "x"]), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "title",
+                    "languages",
+                    "cards",
+                    "id",
+                    "question",
+                    "answer",
+                    "zh",
+                    "en",
+                    "seed",
+                    "claims",
+                    "verdict",
+                    "key_points",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=5,
+        )
+    ),
     max_leaves=25,
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(yaml_values)
 def test_loader_raises_only_its_own_error_on_arbitrary_yaml(tmp_path, value):
     p = tmp_path / "fuzz.yaml"
@@ -223,7 +259,9 @@ def test_loader_raises_only_its_own_error_on_arbitrary_yaml(tmp_path, value):
         assert e.problems and all(str(pr).startswith(str(p)) for pr in e.problems)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.binary(max_size=200) | st.text(max_size=200).map(lambda s: s.encode("utf-8")))
 def test_loader_survives_arbitrary_bytes(tmp_path, raw):
     p = tmp_path / "fuzz.yaml"

@@ -21,22 +21,43 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def fake_lab(run, lab_id: str = "fake") -> Lab:
-    return Lab(id=lab_id, title={"zh": "假实验", "en": "Fake lab"},
-               statements=(Statement("a", {"zh": "甲", "en": "A"}),
-                           Statement("b", {"zh": "乙", "en": "B"})),
-               run=run)
+    return Lab(
+        id=lab_id,
+        title={"zh": "假实验", "en": "Fake lab"},
+        statements=(
+            Statement("a", {"zh": "甲", "en": "A"}),
+            Statement("b", {"zh": "乙", "en": "B"}),
+        ),
+        run=run,
+    )
 
 
 def deck_with_claims() -> Deck:
     def claim(cid, verdict, finding):
-        return Claim(id=cid, seed=1, statement=f"seed says {cid}", verdict=verdict,
-                     correction={"zh": "改", "en": "fix"}, sources=("https://example.org",),
-                     lab="fake", finding=finding)
+        return Claim(
+            id=cid,
+            seed=1,
+            statement=f"seed says {cid}",
+            verdict=verdict,
+            correction={"zh": "改", "en": "fix"},
+            sources=("https://example.org",),
+            lab="fake",
+            finding=finding,
+        )
 
-    card = Card(id="c1", seed=(1,), question={"zh": "问", "en": "q"}, answer={"zh": "答", "en": "a"},
-                claims=(claim("wrong-seed", "false", "a"), claim("right-seed", "true", "a"),
-                        claim("refuted-by-b", "outdated", "b"), claim("no-finding", "false", None),
-                        claim("missing", "false", "zzz")))
+    card = Card(
+        id="c1",
+        seed=(1,),
+        question={"zh": "问", "en": "q"},
+        answer={"zh": "答", "en": "a"},
+        claims=(
+            claim("wrong-seed", "false", "a"),
+            claim("right-seed", "true", "a"),
+            claim("refuted-by-b", "outdated", "b"),
+            claim("no-finding", "false", None),
+            claim("missing", "false", "zzz"),
+        ),
+    )
     return Deck(title={"zh": "t", "en": "t"}, languages=("zh", "en"), cards=(card,))
 
 
@@ -44,6 +65,7 @@ def deck_with_claims() -> Deck:
 def use_lab(monkeypatch):
     def install(lab: Lab) -> None:
         monkeypatch.setattr(labs, "registry", lambda: {lab.id: lab})
+
     return install
 
 
@@ -63,22 +85,49 @@ def test_in_process_run_shape_verdicts_progress_and_record(tmp_path, use_lab):
         ctx.progress(0.5, "half")
         ctx.log("a log line")
         assert ctx.workdir.is_dir() and ctx.quick
-        return [Finding("a", True, "a held", {"size_bytes": 10}),
-                Finding("b", None, "b could not tell")]
+        return [
+            Finding("a", True, "a held", {"size_bytes": 10}),
+            Finding("b", None, "b could not tell"),
+        ]
 
     use_lab(fake_lab(run))
-    r = run_lab("fake", quick=True, in_process=True, data_dir=tmp_path, deck=deck_with_claims(),
-                progress=lambda f, m: seen.append((f, m)), log=lambda line: seen.append(line))
-    assert {"lab", "title", "quick", "started", "duration_s", "status", "error", "env",
-            "findings", "claims"} <= set(r)
+    r = run_lab(
+        "fake",
+        quick=True,
+        in_process=True,
+        data_dir=tmp_path,
+        deck=deck_with_claims(),
+        progress=lambda f, m: seen.append((f, m)),
+        log=lambda line: seen.append(line),
+    )
+    assert {
+        "lab",
+        "title",
+        "quick",
+        "started",
+        "duration_s",
+        "status",
+        "error",
+        "env",
+        "findings",
+        "claims",
+    } <= set(r)
     assert r["status"] == "ok" and r["error"] is None and r["env"]["quick"] is True
     assert (0.5, "half") in seen and "a log line" in seen
-    assert r["findings"][0] == {"id": "a", "held": True, "summary": "a held",
-                                "evidence": {"size_bytes": 10}}
+    assert r["findings"][0] == {
+        "id": "a",
+        "held": True,
+        "summary": "a held",
+        "evidence": {"size_bytes": 10},
+    }
     verdicts = {c["claim"]: c["verdict"] for c in r["claims"]}
-    assert verdicts == {"wrong-seed": "refuted", "right-seed": "supported",
-                        "refuted-by-b": "inconclusive", "no-finding": "inconclusive",
-                        "missing": "inconclusive"}
+    assert verdicts == {
+        "wrong-seed": "refuted",
+        "right-seed": "supported",
+        "refuted-by-b": "inconclusive",
+        "no-finding": "inconclusive",
+        "missing": "inconclusive",
+    }
     assert "no finding 'zzz'" in next(c["evidence"] for c in r["claims"] if c["claim"] == "missing")
     saved = Path(r["path"])
     assert saved.parent == tmp_path / "lab-runs" / "fake"
@@ -90,7 +139,9 @@ def test_newest_run_is_last_and_broken_files_are_skipped(tmp_path, use_lab):
     use_lab(fake_lab(lambda ctx: [Finding("a", True, "first")]))
     run_lab("fake", quick=True, in_process=True, data_dir=tmp_path, deck=deck_with_claims())
     use_lab(fake_lab(lambda ctx: [Finding("a", False, "second")]))
-    second = run_lab("fake", quick=False, in_process=True, data_dir=tmp_path, deck=deck_with_claims())
+    second = run_lab(
+        "fake", quick=False, in_process=True, data_dir=tmp_path, deck=deck_with_claims()
+    )
     (tmp_path / "lab-runs" / "fake" / "99999999T999999999999Z.json").write_text("{broken")
     runs = all_runs(tmp_path, "fake")
     assert [r["findings"][0]["summary"] for r in runs] == ["second", "first"]
@@ -142,7 +193,8 @@ def test_child_process_without_torch_reports_unavailable(tmp_path, monkeypatch):
     fake = tmp_path / "fake-site" / "torch"
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text(
-        "raise ModuleNotFoundError(\"No module named 'torch'\", name='torch')\n")
+        "raise ModuleNotFoundError(\"No module named 'torch'\", name='torch')\n"
+    )
     monkeypatch.setenv("PYTHONPATH", f"{fake.parent}{os.pathsep}{ROOT}")
     r = run_lab("threads", quick=True, data_dir=tmp_path / "home")
     assert r["status"] == "unavailable"
@@ -152,10 +204,13 @@ def test_child_process_without_torch_reports_unavailable(tmp_path, monkeypatch):
 
 
 def test_importing_labs_does_not_import_torch():
-    code = ("import sys, labs; labs.registry(); import labs.runner, labs.results;"
-            "print(sorted(m for m in ('torch','onnx','onnxruntime','executorch') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                         timeout=60)
+    code = (
+        "import sys, labs; labs.registry(); import labs.runner, labs.results;"
+        "print(sorted(m for m in ('torch','onnx','onnxruntime','executorch') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
 
@@ -171,8 +226,14 @@ def test_every_lab_declares_statements_matching_its_id():
 
 def quiz(*args: str, home: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "QUIZ_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "quiz.cli", *args], capture_output=True,
-                          text=True, cwd=ROOT, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "quiz.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_cli_errors(tmp_path):

@@ -30,17 +30,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("import-md", help="draft cards from a markdown Q&A file, merging duplicates")
-    p.add_argument("file", help="markdown file ('#### N. title', '**题目：**', '**答案：**', '**解析：**')")
+    p.add_argument(
+        "file", help="markdown file ('#### N. title', '**题目：**', '**答案：**', '**解析：**')"
+    )
     p.add_argument("-o", "--output", required=True, help="YAML deck file to write")
-    p.add_argument("--threshold", type=_threshold, default=None,
-                   help="similarity (0-100) above which a pair is reported for review (default 85)")
+    p.add_argument(
+        "--threshold",
+        type=_threshold,
+        default=None,
+        help="similarity (0-100) above which a pair is reported for review (default 85)",
+    )
     p.add_argument("--force", action="store_true", help="overwrite OUTPUT if it exists")
     p.set_defaults(func=cmd_import_md)
 
     p = sub.add_parser("dedup", help="find duplicate and near-duplicate questions")
     p.add_argument("path", help="a markdown Q&A file, or a deck file or folder")
-    p.add_argument("--threshold", type=_threshold, default=None,
-                   help="similarity (0-100) above which a pair is reported (default 85)")
+    p.add_argument(
+        "--threshold",
+        type=_threshold,
+        default=None,
+        help="similarity (0-100) above which a pair is reported (default 85)",
+    )
     p.add_argument("--json", action="store_true", help='{"groups": [{"members", "score", "kind"}]}')
     p.set_defaults(func=cmd_dedup)
 
@@ -62,16 +72,30 @@ def cmd_lint(args) -> int:
         deck = load_deck(args.path)
     except DeckError as e:
         if args.json:
-            print(json.dumps({"ok": False, "problems": [vars(p) for p in e.problems]},
-                             ensure_ascii=False, indent=2))
+            print(
+                json.dumps(
+                    {"ok": False, "problems": [vars(p) for p in e.problems]},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
         for p in e.problems:
             print(str(p), file=sys.stderr)
         print(f"{len(e.problems)} problem(s)", file=sys.stderr)
         return 1
     problems = lint_deck(deck)
     if args.json:
-        print(json.dumps({"ok": not problems, "cards": len(deck.cards),
-                          "problems": [vars(p) for p in problems]}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "ok": not problems,
+                    "cards": len(deck.cards),
+                    "problems": [vars(p) for p in problems],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     for p in problems:
         print(str(p), file=sys.stderr)
     if problems:
@@ -120,13 +144,18 @@ def cmd_show(args) -> int:
 
 def render_card(card, lang: str | None) -> str:
     lang = lang or "zh"
-    out = [f"[{card.id}]  seed: {', '.join(map(str, card.seed)) or '-'}  "
-           f"tags: {', '.join(card.tags)}  difficulty: {card.difficulty}", ""]
+    out = [
+        f"[{card.id}]  seed: {', '.join(map(str, card.seed)) or '-'}  "
+        f"tags: {', '.join(card.tags)}  difficulty: {card.difficulty}",
+        "",
+    ]
     out += ["Q: " + pick(card.question, lang), "", "A: " + pick(card.answer, lang), ""]
     if card.key_points:
         out.append("Key points:")
-        out += [f"  - {k.id} (w={k.weight:g}): {(k.phrasings.get(lang) or ('',))[0]}"
-                for k in card.key_points]
+        out += [
+            f"  - {k.id} (w={k.weight:g}): {(k.phrasings.get(lang) or ('',))[0]}"
+            for k in card.key_points
+        ]
     if card.misconceptions:
         out.append("Misconceptions:")
         out += [f"  - {m.id}: {pick(m.feedback, lang)}" for m in card.misconceptions]
@@ -164,8 +193,10 @@ def cmd_import_md(args) -> int:
             title = line[4:].strip()
             break
     result = draft_deck(entries, title, args.threshold or DEFAULT_THRESHOLD)
-    header = (f"# Draft cards imported from {args.file} by `quiz import-md`.\n"
-              "# Each needs an English text, key points, misconceptions and checked claims.\n")
+    header = (
+        f"# Draft cards imported from {args.file} by `quiz import-md`.\n"
+        "# Each needs an English text, key points, misconceptions and checked claims.\n"
+    )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(header + dump_yaml(result.deck), encoding="utf-8")
@@ -176,8 +207,10 @@ def cmd_import_md(args) -> int:
     for g in result.merged:
         print(f"  merged {' = '.join(map(str, g.members))} (similarity {g.score:.0f})")
     for g in result.to_review:
-        print(f"  review {' ~ '.join(map(str, g.members))}: similar (answer {g.answer_score:.0f}, "
-              f"question {g.question_score:.0f}) but kept apart; merge by hand if they are the same")
+        print(
+            f"  review {' ~ '.join(map(str, g.members))}: similar (answer {g.answer_score:.0f}, "
+            f"question {g.question_score:.0f}) but kept apart; merge by hand if they are the same"
+        )
     return 0
 
 
@@ -192,8 +225,10 @@ def cmd_dedup(args) -> int:
         items = entry_items(read_markdown(args.path))
     else:
         deck = load_deck(args.path)
-        items = [Item(c.id, "\n".join(c.question.values()), "\n".join(c.answer.values()))
-                 for c in deck.cards]
+        items = [
+            Item(c.id, "\n".join(c.question.values()), "\n".join(c.answer.values()))
+            for c in deck.cards
+        ]
     groups = find_groups(items, threshold=threshold)
     if args.json:
         print(json.dumps({"groups": [g.to_dict() for g in groups]}, ensure_ascii=False, indent=2))
@@ -202,6 +237,8 @@ def cmd_dedup(args) -> int:
         print(f"no duplicates among {len(items)} items (threshold {threshold:g})")
     for g in groups:
         sign = " = " if g.kind == "duplicate" else " ~ "
-        print(f"{g.kind:9} {g.score:5.1f}  {sign.join(map(str, g.members))}  "
-              f"(question {g.question_score:.0f}, answer {g.answer_score:.0f})")
+        print(
+            f"{g.kind:9} {g.score:5.1f}  {sign.join(map(str, g.members))}  "
+            f"(question {g.question_score:.0f}, answer {g.answer_score:.0f})"
+        )
     return 0

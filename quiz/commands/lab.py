@@ -23,10 +23,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     rp = lab_sub.add_parser("run", help="run labs and show what they measured")
     rp.add_argument("ids", nargs="*", metavar="ID", help="lab ids (see `quiz lab list`)")
     rp.add_argument("--all", action="store_true", help="run every lab")
-    rp.add_argument("--quick", action="store_true", help="small sizes and few repeats (about 5 s a lab)")
+    rp.add_argument(
+        "--quick", action="store_true", help="small sizes and few repeats (about 5 s a lab)"
+    )
     rp.add_argument("--deck", help="deck whose claims get verdicts (default: the shipped deck)")
-    rp.add_argument("--json", action="store_true",
-                    help="print the run as JSON (a list when several labs run)")
+    rp.add_argument(
+        "--json", action="store_true", help="print the run as JSON (a list when several labs run)"
+    )
     rp.set_defaults(func=cmd_run)
 
 
@@ -39,19 +42,28 @@ def cmd_list(args) -> int:
     rows = []
     for lab_id, lab in registry().items():
         last = last_run(args.data_dir, lab_id)
-        rows.append({
-            "id": lab_id,
-            "title": dict(lab.title),
-            "statements": [{"id": s.id, "text": dict(s.text)} for s in lab.statements],
-            "claims": [{"card": c.id, "claim": cl.id, "finding": cl.finding}
-                       for c, cl in deck.claims_for_lab(lab_id)],
-            "last_run": None if last is None else {
-                "started": last.get("started"), "status": last.get("status"),
-                "quick": last.get("quick"),
-                "verdicts": [{"card": c["card"], "claim": c["claim"], "verdict": c["verdict"]}
-                             for c in last.get("claims", [])],
-            },
-        })
+        rows.append(
+            {
+                "id": lab_id,
+                "title": dict(lab.title),
+                "statements": [{"id": s.id, "text": dict(s.text)} for s in lab.statements],
+                "claims": [
+                    {"card": c.id, "claim": cl.id, "finding": cl.finding}
+                    for c, cl in deck.claims_for_lab(lab_id)
+                ],
+                "last_run": None
+                if last is None
+                else {
+                    "started": last.get("started"),
+                    "status": last.get("status"),
+                    "quick": last.get("quick"),
+                    "verdicts": [
+                        {"card": c["card"], "claim": c["claim"], "verdict": c["verdict"]}
+                        for c in last.get("claims", [])
+                    ],
+                },
+            }
+        )
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -83,32 +95,46 @@ def cmd_run(args) -> int:
     runs = []
     for lab_id in ids:
         bar = _Bar(lab_id)
-        run = run_lab(lab_id, quick=args.quick, progress=bar.update, log=bar.log,
-                      data_dir=args.data_dir, deck=deck)
+        run = run_lab(
+            lab_id,
+            quick=args.quick,
+            progress=bar.update,
+            log=bar.log,
+            data_dir=args.data_dir,
+            deck=deck,
+        )
         bar.done()
         runs.append(run)
         if not args.json:
             print(render_run(run))
     if args.json:
-        print(json.dumps(runs[0] if len(runs) == 1 else runs, ensure_ascii=False, indent=2,
-                         default=str))
+        print(
+            json.dumps(
+                runs[0] if len(runs) == 1 else runs, ensure_ascii=False, indent=2, default=str
+            )
+        )
     return 0 if all(r["status"] == "ok" for r in runs) else 1
 
 
 def render_run(run: dict) -> str:
     mode = "quick" if run["quick"] else "full"
-    out = [f"== {run['lab']}: {run['title']['en']} ({mode} mode, {run['duration_s']:.1f} s): "
-           f"{run['status']}"]
+    out = [
+        f"== {run['lab']}: {run['title']['en']} ({mode} mode, {run['duration_s']:.1f} s): "
+        f"{run['status']}"
+    ]
     if run.get("error"):
         out.append(f"   {run['error']}")
     for f in run["findings"]:
         out.append(f"   [{HELD[f.get('held')]:>12}] {f['id']}: {f.get('summary', '')}")
     for c in run["claims"]:
-        out.append(f"   claim {c['card']}/{c['claim']} (deck: {c['deck_verdict']}): "
-                   f"seed statement {c['verdict']}")
+        out.append(
+            f"   claim {c['card']}/{c['claim']} (deck: {c['deck_verdict']}): "
+            f"seed statement {c['verdict']}"
+        )
     env = run.get("env", {})
-    libs = ", ".join(f"{k} {env[k]}" for k in ("torch", "onnx", "onnxruntime", "executorch")
-                     if env.get(k))
+    libs = ", ".join(
+        f"{k} {env[k]}" for k in ("torch", "onnx", "onnxruntime", "executorch") if env.get(k)
+    )
     if libs:
         out.append(f"   env: {libs}; threads {env.get('threads', '?')}; {env.get('cpu', '')}")
     out.append(f"   saved: {run.get('path', '-')}")
@@ -126,7 +152,8 @@ class _Bar:
     def update(self, fraction: float, message: str) -> None:
         if self.tty:
             filled = int(fraction * 24)
-            line = f"\r{self.lab_id:14} [{'#' * filled}{'.' * (24 - filled)}] {fraction:4.0%} {message}"
+            bar = "#" * filled + "." * (24 - filled)
+            line = f"\r{self.lab_id:14} [{bar}] {fraction:4.0%} {message}"
             sys.stderr.write(line[:120].ljust(120))
             sys.stderr.flush()
         elif message != self.last:

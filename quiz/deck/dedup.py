@@ -45,9 +45,13 @@ class Group:
     answer_score: float
 
     def to_dict(self) -> dict:
-        return {"members": list(self.members), "score": round(self.score, 1), "kind": self.kind,
-                "question_score": round(self.question_score, 1),
-                "answer_score": round(self.answer_score, 1)}
+        return {
+            "members": list(self.members),
+            "score": round(self.score, 1),
+            "kind": self.kind,
+            "question_score": round(self.question_score, 1),
+            "answer_score": round(self.answer_score, 1),
+        }
 
 
 def normalise(text: str) -> str:
@@ -55,7 +59,9 @@ def normalise(text: str) -> str:
     return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
-def candidate_pairs(texts: Sequence[str], rows: int = LSH_ROWS, bands: int = LSH_BANDS) -> set[tuple[int, int]]:
+def candidate_pairs(
+    texts: Sequence[str], rows: int = LSH_ROWS, bands: int = LSH_BANDS
+) -> set[tuple[int, int]]:
     """Pairs (i < j) likely to be similar, by MinHash-LSH over character 3-grams.
 
     A pair with 3-gram Jaccard J becomes a candidate with probability 1 - (1 - J^rows)^bands
@@ -116,14 +122,18 @@ def exact_pairs(texts: Sequence[str], cutoff: float) -> set[tuple[int, int]]:
     import numpy as np
     from rapidfuzz import process
 
-    m = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8,
-                      workers=-1)
+    m = process.cdist(
+        texts, texts, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=-1
+    )
     ii, jj = np.nonzero(np.triu(m, k=1))
     return {(int(i), int(j)) for i, j in zip(ii, jj, strict=True)}
 
 
-def find_groups(items: Sequence[Item], threshold: float = DEFAULT_THRESHOLD,
-                duplicate_score: float = DUPLICATE_SCORE) -> list[Group]:
+def find_groups(
+    items: Sequence[Item],
+    threshold: float = DEFAULT_THRESHOLD,
+    duplicate_score: float = DUPLICATE_SCORE,
+) -> list[Group]:
     """Duplicate groups (merged by transitivity) and near pairs, most similar first."""
     nq = [normalise(it.question) for it in items]
     na = [normalise(it.answer) for it in items]
@@ -167,8 +177,9 @@ def find_groups(items: Sequence[Item], threshold: float = DEFAULT_THRESHOLD,
         edges = [e for e in dup_edges if find(e[0]) == find(members[0])]
         q = min(e[2] for e in edges)
         a = min(e[3] for e in edges)
-        groups.append(Group(tuple(items[m].key for m in sorted(members)), min(q, a),
-                            "duplicate", q, a))
+        groups.append(
+            Group(tuple(items[m].key for m in sorted(members)), min(q, a), "duplicate", q, a)
+        )
     # Near pairs are reported between merged groups, each named by its first member, so a
     # duplicate's twin does not repeat the same finding.
     rep = {find(i): min(comps[find(i)]) for i in range(len(items))}
@@ -177,8 +188,9 @@ def find_groups(items: Sequence[Item], threshold: float = DEFAULT_THRESHOLD,
         ri, rj = sorted((rep[find(i)], rep[find(j)]))
         if ri != rj and score > best.get((ri, rj), (-1.0,))[0]:
             best[(ri, rj)] = (score, q, a)
-    near = [Group((items[i].key, items[j].key), s, "near", q, a)
-            for (i, j), (s, q, a) in best.items()]
+    near = [
+        Group((items[i].key, items[j].key), s, "near", q, a) for (i, j), (s, q, a) in best.items()
+    ]
     order = {it.key: n for n, it in enumerate(items)}
     groups.sort(key=lambda g: (-g.score, order[g.members[0]]))
     near.sort(key=lambda g: (-g.score, order[g.members[0]]))

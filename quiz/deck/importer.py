@@ -17,11 +17,14 @@ class ImportResult:
 
 def entry_items(entries: list[Entry]) -> list[Item]:
     """What dedup compares: the title and question, and the answer with its explanation."""
-    return [Item(e.number, f"{e.title}\n{e.question}", f"{e.answer}\n{e.explanation}")
-            for e in entries]
+    return [
+        Item(e.number, f"{e.title}\n{e.question}", f"{e.answer}\n{e.explanation}") for e in entries
+    ]
 
 
-def draft_deck(entries: list[Entry], title: str, threshold: float = DEFAULT_THRESHOLD) -> ImportResult:
+def draft_deck(
+    entries: list[Entry], title: str, threshold: float = DEFAULT_THRESHOLD
+) -> ImportResult:
     groups = find_groups(entry_items(entries), threshold=threshold)
     merged = [g for g in groups if g.kind == "duplicate"]
     absorbed = {m: g.members[0] for g in merged for m in g.members[1:]}
@@ -31,12 +34,14 @@ def draft_deck(entries: list[Entry], title: str, threshold: float = DEFAULT_THRE
         if e.number in absorbed:
             continue
         answer = e.answer + (f"\n\n解析：{e.explanation}" if e.explanation else "")
-        cards.append({
-            "id": f"seed-{e.number:02d}",
-            "seed": members.get(e.number, [e.number]),
-            "question": {"zh": e.question},
-            "answer": {"zh": answer},
-            "tags": ["draft"],
-        })
+        cards.append(
+            {
+                "id": f"seed-{e.number:02d}",
+                "seed": members.get(e.number, [e.number]),
+                "question": {"zh": e.question},
+                "answer": {"zh": answer},
+                "tags": ["draft"],
+            }
+        )
     deck = {"title": {"zh": title}, "languages": ["zh"], "cards": cards}
     return ImportResult(deck, merged, [g for g in groups if g.kind == "near"])

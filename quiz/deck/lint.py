@@ -21,12 +21,24 @@ def lint_deck(deck: Deck, lab_catalogue: dict[str, list[str]] | None = None) -> 
                 continue
             where = f"{c.id}.claims[{i}]"
             if cl.lab not in lab_catalogue:
-                problems.append(Problem(c.source, c.line, where + ".lab",
-                                        f"no lab {cl.lab!r} (labs: {', '.join(sorted(lab_catalogue))})"))
+                problems.append(
+                    Problem(
+                        c.source,
+                        c.line,
+                        where + ".lab",
+                        f"no lab {cl.lab!r} (labs: {', '.join(sorted(lab_catalogue))})",
+                    )
+                )
             elif cl.finding and cl.finding not in lab_catalogue[cl.lab]:
-                problems.append(Problem(c.source, c.line, where + ".finding",
-                                        f"lab {cl.lab!r} has no finding {cl.finding!r} "
-                                        f"(it has: {', '.join(lab_catalogue[cl.lab])})"))
+                problems.append(
+                    Problem(
+                        c.source,
+                        c.line,
+                        where + ".finding",
+                        f"lab {cl.lab!r} has no finding {cl.finding!r} "
+                        f"(it has: {', '.join(lab_catalogue[cl.lab])})",
+                    )
+                )
     return problems
 
 

@@ -54,8 +54,13 @@ def load_deck(path: str | Path | None = None) -> Deck:
             title, languages = ftitle, flangs
         elif flangs != languages:
             problems.append(
-                Problem(fname, 1, "languages", f"{list(flangs)} differs from {list(languages)} "
-                        f"in {parts[0][0]}; all files of a deck share one language list")
+                Problem(
+                    fname,
+                    1,
+                    "languages",
+                    f"{list(flangs)} differs from {list(languages)} "
+                    f"in {parts[0][0]}; all files of a deck share one language list",
+                )
             )
         cards.extend(fcards)
 
@@ -73,15 +78,27 @@ def _check_across_cards(cards: list[Card], problems: list[Problem]) -> None:
     for c in cards:
         if c.id in seen:
             first = seen[c.id]
-            problems.append(Problem(c.source, c.line, "id",
-                                    f"duplicate card id {c.id!r} (first at {first.source}:{first.line})"))
+            problems.append(
+                Problem(
+                    c.source,
+                    c.line,
+                    "id",
+                    f"duplicate card id {c.id!r} (first at {first.source}:{first.line})",
+                )
+            )
         else:
             seen[c.id] = c
         for n in c.seed:
             if n in seeds and seeds[n].id != c.id:
-                problems.append(Problem(c.source, c.line, f"{c.id}.seed",
-                                        f"seed question {n} is already covered by card {seeds[n].id!r}; "
-                                        "merge duplicates into one card"))
+                problems.append(
+                    Problem(
+                        c.source,
+                        c.line,
+                        f"{c.id}.seed",
+                        f"seed question {n} is already covered by card {seeds[n].id!r}; "
+                        "merge duplicates into one card",
+                    )
+                )
             seeds.setdefault(n, c)
 
 
@@ -135,8 +152,14 @@ def _index_lines(node, path: PathKey, lines: dict, name: str, problems: list[Pro
         for k, val in node.value:
             key = k.value if isinstance(k, yaml.ScalarNode) else repr(k)
             if key in seen:
-                problems.append(Problem(name, k.start_mark.line + 1, _fmt(path + (key,)),
-                                        "duplicate key (YAML would keep only the last)"))
+                problems.append(
+                    Problem(
+                        name,
+                        k.start_mark.line + 1,
+                        _fmt(path + (key,)),
+                        "duplicate key (YAML would keep only the last)",
+                    )
+                )
             seen.add(key)
             lines[path + (key,)] = k.start_mark.line + 1
             _index_lines(val, path + (key,), lines, name, problems)
@@ -157,8 +180,15 @@ def _fmt(path: PathKey) -> str:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
-            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "nothing",
+    }.get(type(value), type(value).__name__)
 
 
 class _Validator:
@@ -273,7 +303,9 @@ class _Validator:
             good = []
             for i, lang in enumerate(langs):
                 if lang not in LANGS:
-                    self.err(("languages", i), f"{lang!r} is not supported (use {', '.join(LANGS)})")
+                    self.err(
+                        ("languages", i), f"{lang!r} is not supported (use {', '.join(LANGS)})"
+                    )
                 else:
                     good.append(lang)
             if not langs:
@@ -301,10 +333,16 @@ class _Validator:
         if m is None:
             return None
         before = len(self.problems)
-        self.keys(m, path, {"id", "question", "answer"},
-                  {"seed", "key_points", "misconceptions", "claims", "tags", "difficulty"})
+        self.keys(
+            m,
+            path,
+            {"id", "question", "answer"},
+            {"seed", "key_points", "misconceptions", "claims", "tags", "difficulty"},
+        )
         cid = self.slug(m.get("id"), path + ("id",)) if "id" in m else None
-        question = self.bilingual(m.get("question"), path + ("question",)) if "question" in m else None
+        question = (
+            self.bilingual(m.get("question"), path + ("question",)) if "question" in m else None
+        )
         answer = self.bilingual(m.get("answer"), path + ("answer",)) if "answer" in m else None
 
         seed: list[int] = []
@@ -341,7 +379,11 @@ class _Validator:
                 tags.append(s)
 
         difficulty = m.get("difficulty", 2)
-        if isinstance(difficulty, bool) or not isinstance(difficulty, int) or not 1 <= difficulty <= 5:
+        if (
+            isinstance(difficulty, bool)
+            or not isinstance(difficulty, int)
+            or not 1 <= difficulty <= 5
+        ):
             self.err(path + ("difficulty",), f"expected a whole number 1-5, got {difficulty!r}")
             difficulty = 2
 
@@ -349,10 +391,19 @@ class _Validator:
             return None
         if any(x is None for x in (*kps, *mcs, *cls)):
             return None
-        return Card(id=cid, seed=tuple(seed), question=question, answer=answer,
-                    key_points=tuple(kps), misconceptions=tuple(mcs), claims=tuple(cls),
-                    tags=tuple(tags), difficulty=difficulty, source=self.name,
-                    line=self.lines.get(path, 0))
+        return Card(
+            id=cid,
+            seed=tuple(seed),
+            question=question,
+            answer=answer,
+            key_points=tuple(kps),
+            misconceptions=tuple(mcs),
+            claims=tuple(cls),
+            tags=tuple(tags),
+            difficulty=difficulty,
+            source=self.name,
+            line=self.lines.get(path, 0),
+        )
 
     def key_point(self, raw: Any, path: PathKey) -> KeyPoint | None:
         m = self.mapping(raw, path)
@@ -385,8 +436,12 @@ class _Validator:
         m = self.mapping(raw, path)
         if m is None:
             return None
-        self.keys(m, path, {"id", "statement", "verdict"},
-                  {"seed", "correction", "sources", "lab", "finding"})
+        self.keys(
+            m,
+            path,
+            {"id", "statement", "verdict"},
+            {"seed", "correction", "sources", "lab", "finding"},
+        )
         clid = self.slug(m.get("id"), path + ("id",)) if "id" in m else None
         stmt = self.text(m.get("statement"), path + ("statement",)) if "statement" in m else None
         verdict = m.get("verdict")
@@ -402,8 +457,10 @@ class _Validator:
         if "correction" in m:
             correction = self.bilingual(m["correction"], path + ("correction",))
         elif verdict not in (None, "true"):
-            self.err(path + ("correction",), f"missing: a {verdict!r} claim needs a correction in "
-                     + " and ".join(self.langs))
+            self.err(
+                path + ("correction",),
+                f"missing: a {verdict!r} claim needs a correction in " + " and ".join(self.langs),
+            )
         sources: list[str] = []
         if "sources" in m:
             for i, s in enumerate(self.seq(m["sources"], path + ("sources",)) or []):
@@ -413,13 +470,22 @@ class _Validator:
                 elif t is not None:
                     sources.append(t)
         if verdict not in (None, "true") and not sources:
-            self.err(path + ("sources",), f"missing: a {verdict!r} claim needs at least one source URL")
+            self.err(
+                path + ("sources",), f"missing: a {verdict!r} claim needs at least one source URL"
+            )
         lab = self.slug(m["lab"], path + ("lab",)) if "lab" in m else None
         finding = self.slug(m["finding"], path + ("finding",)) if "finding" in m else None
         if finding and "lab" not in m:
             self.err(path + ("finding",), "a finding needs the lab that produces it (add `lab:`)")
         if None in (clid, stmt, verdict, correction):
             return None
-        return Claim(id=clid, seed=seed if isinstance(seed, int) else None, statement=stmt,
-                     verdict=verdict, correction=correction or {}, sources=tuple(sources),
-                     lab=lab, finding=finding)
+        return Claim(
+            id=clid,
+            seed=seed if isinstance(seed, int) else None,
+            statement=stmt,
+            verdict=verdict,
+            correction=correction or {},
+            sources=tuple(sources),
+            lab=lab,
+            finding=finding,
+        )

@@ -13,10 +13,17 @@ from pathlib import Path
 from quiz.deck.errors import DeckError, Problem
 
 HEADING = re.compile(r"^#{2,6}\s*(\d+)\s*[.．、]\s*(.+?)\s*$")
-SECTION = re.compile(r"^\*\*\s*(题目|答案|解析|Question|Answer|Explanation)\s*[：:]\s*\*\*\s*(.*)$",
-                     re.IGNORECASE)
-_FIELD = {"题目": "question", "question": "question", "答案": "answer", "answer": "answer",
-          "解析": "explanation", "explanation": "explanation"}
+SECTION = re.compile(
+    r"^\*\*\s*(题目|答案|解析|Question|Answer|Explanation)\s*[：:]\s*\*\*\s*(.*)$", re.IGNORECASE
+)
+_FIELD = {
+    "题目": "question",
+    "question": "question",
+    "答案": "answer",
+    "answer": "answer",
+    "解析": "explanation",
+    "explanation": "explanation",
+}
 
 
 @dataclass(frozen=True)
@@ -42,8 +49,17 @@ def read_markdown(path: str | Path) -> list[Entry]:
         raise DeckError([Problem(str(p), 0, "", "not UTF-8 text")]) from None
     entries = parse_markdown(text, str(p))
     if not entries:
-        raise DeckError([Problem(str(p), 0, "", "no questions found (expected headings like "
-                                 "'#### 1. title' followed by '**题目：**' and '**答案：**')")])
+        raise DeckError(
+            [
+                Problem(
+                    str(p),
+                    0,
+                    "",
+                    "no questions found (expected headings like "
+                    "'#### 1. title' followed by '**题目：**' and '**答案：**')",
+                )
+            ]
+        )
     return entries
 
 
@@ -59,18 +75,36 @@ def parse_markdown(text: str, name: str = "<text>") -> list[Entry]:
         parts = {k: "\n".join(v).strip() for k, v in current["parts"].items()}
         q = parts.get("question") or current["title"]
         if not parts.get("answer"):
-            problems.append(Problem(name, current["line"], f"question {current['number']}",
-                                    "has no '**答案：**' (answer) section"))
+            problems.append(
+                Problem(
+                    name,
+                    current["line"],
+                    f"question {current['number']}",
+                    "has no '**答案：**' (answer) section",
+                )
+            )
             return
-        entries.append(Entry(current["number"], current["title"], q, parts["answer"],
-                             parts.get("explanation", ""), current["line"]))
+        entries.append(
+            Entry(
+                current["number"],
+                current["title"],
+                q,
+                parts["answer"],
+                parts.get("explanation", ""),
+                current["line"],
+            )
+        )
 
     for i, line in enumerate(text.splitlines(), start=1):
         h = HEADING.match(line.strip())
         if h:
             close()
-            current = {"number": int(h.group(1)), "title": h.group(2).strip(), "line": i,
-                       "parts": {}}
+            current = {
+                "number": int(h.group(1)),
+                "title": h.group(2).strip(),
+                "line": i,
+                "parts": {},
+            }
             field = None
             continue
         if current is None:
@@ -85,8 +119,14 @@ def parse_markdown(text: str, name: str = "<text>") -> list[Entry]:
     seen: dict[int, Entry] = {}
     for e in entries:
         if e.number in seen:
-            problems.append(Problem(name, e.line, f"question {e.number}",
-                                    f"number used twice (also line {seen[e.number].line})"))
+            problems.append(
+                Problem(
+                    name,
+                    e.line,
+                    f"question {e.number}",
+                    f"number used twice (also line {seen[e.number].line})",
+                )
+            )
         seen.setdefault(e.number, e)
     if problems:
         raise DeckError(problems)

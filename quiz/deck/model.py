@@ -34,7 +34,11 @@ class KeyPoint:
     phrasings: Phrasings
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "weight": self.weight, **{k: list(v) for k, v in self.phrasings.items()}}
+        return {
+            "id": self.id,
+            "weight": self.weight,
+            **{k: list(v) for k, v in self.phrasings.items()},
+        }
 
 
 @dataclass(frozen=True)
