@@ -1,0 +1,87 @@
+"""Golden check for the grader: every grade must stay byte-identical across optimisations.
+
+    .venv/bin/python benchmarks/grade_equivalence.py write /tmp/grade_golden.jsonl
+    .venv/bin/python benchmarks/grade_equivalence.py check /tmp/grade_golden.jsonl
+
+Inputs: the labelled dev set, every card's model answer in zh and en, and synthetic
+answers (shuffles, truncations, negations, mixed zh/en, typos) from random.Random(0).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from quiz.deck.loader import load_deck  # noqa: E402
+from quiz.grading import EmptyAnswer, grade  # noqa: E402
+
+
+def cases():
+    deck = load_deck()
+    cards = {c.id: c for c in deck.cards}
+    for line in (ROOT / "tests/data/grading_dev.jsonl").open(encoding="utf-8"):
+        r = json.loads(line)
+        yield r["card"], r["answer"], r.get("lang")
+    for c in deck.cards:
+        for lang in ("zh", "en"):
+            yield c.id, c.answer.get(lang, ""), lang
+    rng = random.Random(0)
+    ids = sorted(cards)
+    for _ in range(3000):
+        c = cards[rng.choice(ids)]
+        lang = rng.choice(("zh", "en"))
+        pool = [c.answer.get("zh", ""), c.answer.get("en", "")]
+        for kp in c.key_points:
+            for v in kp.phrasings.values():
+                pool.extend(v)
+        parts = [p for p in rng.sample(pool, min(len(pool), rng.randint(1, 4))) if p]
+        text = " ".join(parts)
+        op = rng.randrange(5)
+        if op == 0:
+            cut = rng.randint(0, len(text))
+            text = text[:cut]
+        elif op == 1:
+            words = text.split(" ")
+            words.insert(rng.randint(0, len(words)), rng.choice(("not", "never", "不", "没有")))
+            text = " ".join(words)
+        elif op == 2 and text:
+            chars = list(text)
+            for _ in range(rng.randint(1, 5)):
+                i = rng.randrange(len(chars))
+                chars[i] = rng.choice("abcdefxyz的了是")
+            text = "".join(chars)
+        elif op == 3:
+            rng.shuffle(parts)
+            text = "。".join(parts)
+        yield c.id, text, rng.choice((lang, None))
+
+
+def _one(card, answer, lang) -> str:
+    # json floats are repr(): full precision. An empty answer is an outcome to keep too.
+    try:
+        return json.dumps(grade(card, answer, lang).to_dict(), ensure_ascii=False, sort_keys=True)
+    except EmptyAnswer:
+        return "EmptyAnswer"
+
+
+def main() -> int:
+    mode, path = sys.argv[1], Path(sys.argv[2])
+    cards = {c.id: c for c in load_deck().cards}
+    out = [_one(cards[cid], a, lang) for cid, a, lang in cases()]
+    if mode == "write":
+        path.write_text("\n".join(out) + "\n", encoding="utf-8")
+        print(f"wrote {len(out)} grades to {path}")
+        return 0
+    gold = path.read_text(encoding="utf-8").splitlines()
+    diff = sum(a != b for a, b in zip(out, gold)) + abs(len(out) - len(gold))
+    print(f"compared {len(out)} grades against {len(gold)} golden: {diff} differences")
+    return 1 if diff else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
