@@ -3,8 +3,10 @@
     .venv/bin/python benchmarks/grade_equivalence.py write /tmp/grade_golden.jsonl
     .venv/bin/python benchmarks/grade_equivalence.py check /tmp/grade_golden.jsonl
 
-Inputs: the labelled dev set, every card's model answer in zh and en, and synthetic
-answers (shuffles, truncations, negations, mixed zh/en, typos) from random.Random(0).
+Inputs: the labelled dev set, every card's model answer in zh and en, synthetic
+answers (shuffles, truncations, negations, mixed zh/en, typos) from random.Random(0),
+and, for grade_reference, every 4th answer of the ASAG training files in
+../shared/data/asag (when they are there).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from quiz.deck.loader import load_deck  # noqa: E402
-from quiz.grading import EmptyAnswer, grade  # noqa: E402
+from quiz.grading import EmptyAnswer, grade, grade_reference  # noqa: E402
+
+ASAG = ROOT.parent / "shared" / "data" / "asag"
 
 
 def cases():
@@ -61,24 +65,41 @@ def cases():
         yield c.id, text, rng.choice((lang, None))
 
 
-def _one(card, answer, lang) -> str:
+def reference_cases():
+    for name, lang in (("semeval2013_train.jsonl", "en"), ("zh_ads_train.jsonl", "zh")):
+        f = ASAG / name
+        if not f.is_file():
+            continue
+        for i, line in enumerate(f.open(encoding="utf-8")):
+            if i % 4 == 0:
+                r = json.loads(line)
+                refs = r.get("reference_answers") or [r["reference_answer"]]
+                yield refs, r["student_answer"], r["question"], lang
+
+
+def _dump(make) -> str:
     # json floats are repr(): full precision. An empty answer is an outcome to keep too.
     try:
-        return json.dumps(grade(card, answer, lang).to_dict(), ensure_ascii=False, sort_keys=True)
+        return json.dumps(make().to_dict(), ensure_ascii=False, sort_keys=True)
     except EmptyAnswer:
         return "EmptyAnswer"
+
+
+def _one(card, answer, lang) -> str:
+    return _dump(lambda: grade(card, answer, lang))
 
 
 def main() -> int:
     mode, path = sys.argv[1], Path(sys.argv[2])
     cards = {c.id: c for c in load_deck().cards}
     out = [_one(cards[cid], a, lang) for cid, a, lang in cases()]
+    out += [_dump(lambda r=r: grade_reference(r[0], r[1], r[2], r[3])) for r in reference_cases()]
     if mode == "write":
         path.write_text("\n".join(out) + "\n", encoding="utf-8")
         print(f"wrote {len(out)} grades to {path}")
         return 0
     gold = path.read_text(encoding="utf-8").splitlines()
-    diff = sum(a != b for a, b in zip(out, gold)) + abs(len(out) - len(gold))
+    diff = sum(a != b for a, b in zip(out, gold, strict=False)) + abs(len(out) - len(gold))
     print(f"compared {len(out)} grades against {len(gold)} golden: {diff} differences")
     return 1 if diff else 0
 

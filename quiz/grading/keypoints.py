@@ -82,9 +82,9 @@ def fuzzy_cutoff(unit: str) -> float | None:
 def compile_phrasing(text: str, lang: str, question_units: frozenset[str]) -> Phrasing | None:
     seg = segment(text)
     units: list[str] = []
-    for t in seg.tokens:
-        if t.units[0] not in units:
-            units.append(t.units[0])
+    for tu in seg.units:
+        if tu[0] not in units:
+            units.append(tu[0])
     if not units:
         return None
     parity = sum(seg.clause_cues) % 2
@@ -104,8 +104,8 @@ def question_units(texts: Iterable[str]) -> frozenset[str]:
     """Every unit of the question (all its languages): echoing them proves nothing."""
     out: set[str] = set()
     for t in texts:
-        for tok in segment(t).tokens:
-            out.update(tok.units)
+        for tu in segment(t).units:
+            out.update(tu)
     return frozenset(out)
 
 
@@ -151,16 +151,16 @@ class Matcher:
     def occurrences(self, seg: Segmented) -> dict[str, dict[int, tuple[float, int]]]:
         """For each vocabulary unit, its best occurrence in each clause: (similarity, token)."""
         occ: dict[str, dict[int, tuple[float, int]]] = {}
-        for ti, tok in enumerate(seg.tokens):
-            for u in tok.units:
+        for ti, (units, clause) in enumerate(zip(seg.units, seg.clauses, strict=True)):
+            for u in units:
                 for v, sim in self.lookup(u):
                     per = occ.get(v)
                     if per is None:
-                        occ[v] = {tok.clause: (sim, ti)}
+                        occ[v] = {clause: (sim, ti)}
                     else:
-                        cur = per.get(tok.clause)
+                        cur = per.get(clause)
                         if cur is None or sim > cur[0]:
-                            per[tok.clause] = (sim, ti)
+                            per[clause] = (sim, ti)
         return occ
 
 
@@ -298,10 +298,9 @@ class TargetGroup:
                     continue  # the pair adds nothing: its singles stand on their own
             if score <= (need_same if polarity_ok else need_opp):
                 continue
-            toks = seg.tokens
             used = [x[1] for x in row if x]
-            start = min(toks[i].start for i in used)
-            end = max(toks[i].end for i in used)
+            start = min(seg.starts[i] for i in used)
+            end = max(seg.ends[i] for i in used)
             for c in clauses:
                 # a cue just before the words belongs to the statement: highlight it too
                 # ("does not support", "不支持")

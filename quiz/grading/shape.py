@@ -17,7 +17,7 @@ def is_keyword_list(seg: Segmented) -> bool:
     Items of a list are short (a term or two); statements are longer. An English answer
     without any separators but also without a single function word is a list too.
     """
-    if len(seg.tokens) < 3:
+    if len(seg.units) < 3:
         return False
     text = seg.folded.text
     items = [x for x in _ITEM_SPLIT.split(text) if x.strip()]
@@ -40,6 +40,6 @@ def _item_size(item: str) -> float:
 
 def echo_share(seg: Segmented, question_units: frozenset[str]) -> float:
     """Share of the answer's tokens that only repeat the question's own words."""
-    if not seg.tokens:
+    if not seg.units:
         return 0.0
-    return sum(1 for t in seg.tokens if t.units[0] in question_units) / len(seg.tokens)
+    return sum(1 for tu in seg.units if tu[0] in question_units) / len(seg.units)
