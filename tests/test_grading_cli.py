@@ -126,3 +126,24 @@ def test_jsonl_from_stdin_all_good_exits_zero(deck, capsys, monkeypatch):
 def test_jsonl_missing_file(deck, capsys):
     code, _, err = run(["grade", "--deck", deck, "--jsonl", "/nonexistent/x.jsonl"], capsys)
     assert code == 1 and "/nonexistent/x.jsonl" in err
+
+
+def test_jsonl_uses_the_deck_cache_and_follows_edits(deck, capsys, tmp_path):
+    import os
+    from pathlib import Path
+
+    data = tmp_path / "data"
+    f = tmp_path / "in.jsonl"
+    f.write_text(json.dumps({"card": "mobile-threads", "answer": "默认单线程"}) + "\n",
+                 encoding="utf-8")
+    argv = ["--data-dir", str(data), "grade", "--deck", deck, "--jsonl", str(f)]
+    code, out, _ = run(argv, capsys)
+    assert code == 0 and json.loads(out)["verdict"] == "wrong"
+    assert list((data / "cache").glob("deck-*.pickle"))  # the batch stored the parsed deck
+    # An edit to the deck is seen at once: the misconception is gone, so is the flag.
+    p = Path(deck)
+    p.write_text(DECK.replace("默认单线程", "从来没有线程池"), encoding="utf-8")
+    st = p.stat()
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    code, out, _ = run(argv, capsys)
+    assert code == 0 and json.loads(out)["misconceptions"] == []

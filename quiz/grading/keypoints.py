@@ -151,10 +151,16 @@ class Matcher:
     def occurrences(self, seg: Segmented) -> dict[str, dict[int, tuple[float, int]]]:
         """For each vocabulary unit, its best occurrence in each clause: (similarity, token)."""
         occ: dict[str, dict[int, tuple[float, int]]] = {}
-        for ti, (units, clause) in enumerate(zip(seg.units, seg.clauses, strict=True)):
+        cached = self._cache.get
+        clauses = seg.clauses
+        for ti, units in enumerate(seg.units):
             for u in units:
-                for v, sim in self.lookup(u):
+                hits = cached(u)
+                if hits is None:
+                    hits = self.lookup(u)
+                for v, sim in hits:
                     per = occ.get(v)
+                    clause = clauses[ti]
                     if per is None:
                         occ[v] = {clause: (sim, ti)}
                     else:
@@ -164,28 +170,43 @@ class Matcher:
         return occ
 
 
+NO_PAIR = (NO_HIT, NO_HIT)
+
+
 class TargetGroup:
-    """Key points (or misconceptions) with an inverted index from unit to phrasing."""
+    """Key points (or misconceptions) with an inverted index from unit to phrasing.
+
+    Phrasings are numbered in one flat list; everything a match needs of phrasing ``fi``
+    sits in plain lists indexed by ``fi``, so the per-answer loops below read list items
+    and local names only (grading runs thousands of answers a second on one core).
+    """
 
     def __init__(self, targets: tuple[Target, ...]):
         self.targets = targets
         self.flat: list[tuple[int, Phrasing]] = [
             (ti, ph) for ti, t in enumerate(targets) for ph in t.phrasings
         ]
-        # unit -> [(phrasing, weight)], apart for the question's words and new words
-        self.post_new: dict[str, list[tuple[int, float]]] = {}
-        self.post_q: dict[str, list[tuple[int, float]]] = {}
+        self.owner = [ti for ti, _ in self.flat]
+        self.phrasings = [ph for _, ph in self.flat]
+        # (unit, weight, 1 if a question word else 0) for each unit of each phrasing
+        self.items = [
+            tuple((u, w, 1 if inq else 0)
+                  for u, w, inq in zip(ph.units, ph.weights, ph.in_question, strict=True))
+            for ph in self.phrasings
+        ]
+        # unit -> ([(phrasing, weight)] as a new word, [(phrasing, weight)] as a question word)
+        self.post: dict[str, tuple[list[tuple[int, float]], list[tuple[int, float]]]] = {}
+        # (weight of new words, weight of all words) per phrasing
         self.totals: list[tuple[float, float]] = []
-        for fi, (_, ph) in enumerate(self.flat):
+        for fi, ph in enumerate(self.phrasings):
             new = q = 0.0
             for u, w, inq in zip(ph.units, ph.weights, ph.in_question, strict=True):
+                self.post.setdefault(u, ([], []))[1 if inq else 0].append((fi, w))
                 if inq:
-                    self.post_q.setdefault(u, []).append((fi, w))
                     q += w
                 else:
-                    self.post_new.setdefault(u, []).append((fi, w))
                     new += w
-            self.totals.append((new, q))
+            self.totals.append((new, new + q))
 
     def match(self, seg: Segmented, occ: dict, floor: float,
               opposite_floor: float) -> list[tuple[Hit, Hit]]:
@@ -198,116 +219,128 @@ class TargetGroup:
         (opposite polarity: ``opposite_floor``) are not looked for: they change no verdict.
         """
         # Stage 1: each phrasing's bound with every unit at its best anywhere in the answer.
-        n_flat = len(self.flat)
+        n_flat = len(self.phrasings)
         nh_all = [0.0] * n_flat
         qh_all = [0.0] * n_flat
-        post_new, post_q = self.post_new, self.post_q
+        post = self.post
         for u, per in occ.items():
-            pn = post_new.get(u)
-            pq = post_q.get(u)
-            if pn is None and pq is None:
+            p = post.get(u)
+            if p is None:
                 continue
-            sim = max(x[0] for x in per.values()) if len(per) > 1 else next(iter(per.values()))[0]
-            if pn:
-                for fi, w in pn:
-                    nh_all[fi] += w * sim
-            if pq:
-                for fi, w in pq:
-                    qh_all[fi] += w * sim
+            sim = max(per.values())[0] if len(per) > 1 else next(iter(per.values()))[0]
+            for fi, w in p[0]:
+                nh_all[fi] += w * sim
+            for fi, w in p[1]:
+                qh_all[fi] += w * sim
         lowest = min(floor, opposite_floor)
-        cues = seg.clause_cues
-        sent = seg.clause_sentence
+        totals = self.totals
+        owner = self.owner
         by_target: dict[int, list[tuple[float, int]]] = {}
-        for fi in range(n_flat):
-            nh = nh_all[fi]
+        for fi, nh in enumerate(nh_all):
             if nh == 0.0:
                 continue
-            new_total, q_total = self.totals[fi]
-            b = 100.0 * (nh + nh / new_total * qh_all[fi]) / (new_total + q_total)
+            new_total, tot = totals[fi]
+            b = 100.0 * (nh + nh / new_total * qh_all[fi]) / tot
             if b >= lowest:
-                by_target.setdefault(self.flat[fi][0], []).append((b, fi))
-        out = []
-        for ti in range(len(self.targets)):
+                ti = owner[fi]
+                lst = by_target.get(ti)
+                if lst is None:
+                    by_target[ti] = [(b, fi)]
+                else:
+                    lst.append((b, fi))
+        out = [NO_PAIR] * len(self.targets)
+        if not by_target:
+            return out
+        cues = seg.clause_cues
+        sent = seg.clause_sentence
+        same_min = floor - 1e-9
+        opp_min = opposite_floor - 1e-9
+        for ti, cands in by_target.items():
+            if len(cands) > 1:
+                cands.sort(reverse=True)
             same, opposite = NO_HIT, NO_HIT
-            for b, fi in sorted(by_target.get(ti, ()), reverse=True):
-                if (b <= max(same.score, floor - 1e-9)
-                        and b <= max(opposite.score, opposite_floor - 1e-9)):
+            for b, fi in cands:
+                if (b <= max(same.score, same_min)
+                        and b <= max(opposite.score, opp_min)):
                     break
                 # Stage 2, only for phrasings that can still matter: clause by clause.
                 windows = self._windows(fi, occ, cues, sent, lowest)
-                windows.sort(key=lambda x: -x[0])
-                same, opposite = self._search(windows, seg, occ, floor, opposite_floor,
+                if len(windows) > 1:
+                    windows.sort(key=_first, reverse=True)  # stable: ties keep text order
+                same, opposite = self._search(fi, windows, seg, occ, same_min, opp_min,
                                               same, opposite)
-            out.append((same, opposite))
+            out[ti] = (same, opposite)
         return out
 
     def _windows(self, fi: int, occ: dict, cues, sent, lowest: float) -> list:
-        """(bound, phrasing, clauses, polarity agrees) for each clause and clause pair."""
-        ph = self.flat[fi][1]
-        new_total, q_total = self.totals[fi]
-        tot = new_total + q_total
+        """(bound, clauses, polarity agrees) for each clause and clause pair of phrasing fi."""
+        items = self.items[fi]
+        new_total, tot = self.totals[fi]
+        parity = self.phrasings[fi].parity
         acc: dict[int, list[float]] = {}
-        for u, w, inq in zip(ph.units, ph.weights, ph.in_question, strict=True):
+        for u, w, inq in items:
             per = occ.get(u)
             if per is None:
                 continue
-            for c, (sim, _) in per.items():
+            for c, x in per.items():
                 a = acc.get(c)
                 if a is None:
                     a = acc[c] = [0.0, 0.0]
-                a[inq] += w * sim
+                a[inq] += w * x[0]
         lst = []
+        multi = len(items) > 1
         for c, (n1, q1) in acc.items():
             if n1 == 0.0:
                 continue
             b = 100.0 * (n1 + n1 / new_total * q1) / tot
             if b >= lowest:
-                lst.append((b, fi, (c,), (cues[c] + ph.parity) % 2 == 0))
-            d = c + 1
-            other = acc.get(d)
-            if other is not None and sent[d] == sent[c] and len(ph.units) > 1:
-                n2, q2 = n1 + other[0], q1 + other[1]
-                b2 = min(100.0, 100.0 * (n2 + n2 / new_total * q2) / tot) * PAIR_FACTOR
-                if b2 >= lowest:
-                    lst.append((b2, fi, (c, d), (cues[c] + cues[d] + ph.parity) % 2 == 0))
+                lst.append((b, (c,), (cues[c] + parity) % 2 == 0))
+            if multi:
+                d = c + 1
+                other = acc.get(d)
+                if other is not None and sent[d] == sent[c]:
+                    n2, q2 = n1 + other[0], q1 + other[1]
+                    b2 = min(100.0, 100.0 * (n2 + n2 / new_total * q2) / tot) * PAIR_FACTOR
+                    if b2 >= lowest:
+                        lst.append((b2, (c, d), (cues[c] + cues[d] + parity) % 2 == 0))
         return lst
 
-    def _search(self, cands, seg: Segmented, occ: dict, floor: float, opposite_floor: float,
-                same: Hit, opposite: Hit) -> tuple[Hit, Hit]:
+    def _search(self, fi: int, cands, seg: Segmented, occ: dict, same_min: float,
+                opp_min: float, same: Hit, opposite: Hit) -> tuple[Hit, Hit]:
         """Score windows exactly, best bound first; keep the best hit of each polarity."""
-        same_min = floor - 1e-9
-        opp_min = opposite_floor - 1e-9
-        for b, fi, clauses, polarity_ok in cands:
+        items = self.items[fi]
+        for b, clauses, polarity_ok in cands:
             need_same = max(same.score, same_min)
             need_opp = max(opposite.score, opp_min)
             if b <= need_same and b <= need_opp:
                 break
-            if b <= (need_same if polarity_ok else need_opp):
+            need = need_same if polarity_ok else need_opp
+            if b <= need:
                 continue
-            ph = self.flat[fi][1]
             if len(clauses) == 1:
-                row = _row(ph, occ, clauses[0])
-                score = _score(ph, row) * _compact(row)
+                row = _row(items, occ, clauses[0])
+                score = _row_score(items, row)
             else:
-                r1, r2 = _row(ph, occ, clauses[0]), _row(ph, occ, clauses[1])
-                single = max(_score(ph, r1) * _compact(r1), _score(ph, r2) * _compact(r2))
+                r1, r2 = _row(items, occ, clauses[0]), _row(items, occ, clauses[1])
+                single = max(_row_score(items, r1), _row_score(items, r2))
                 row = [a if y is None or (a is not None and a[0] >= y[0]) else y
                        for a, y in zip(r1, r2, strict=True)]
-                score = _score(ph, row) * _compact(row) * PAIR_FACTOR
+                score = _row_score(items, row) * PAIR_FACTOR
                 if score <= single:
                     continue  # the pair adds nothing: its singles stand on their own
-            if score <= (need_same if polarity_ok else need_opp):
+            if score <= need:
                 continue
+            starts, ends = seg.starts, seg.ends
             used = [x[1] for x in row if x]
-            start = min(seg.starts[i] for i in used)
-            end = max(seg.ends[i] for i in used)
+            start = min([starts[i] for i in used])
+            end = max([ends[i] for i in used])
             for c in clauses:
                 # a cue just before the words belongs to the statement: highlight it too
                 # ("does not support", "不支持")
                 for at in seg.cue_starts[c]:
                     if start - 12 <= at < start:
                         start = at
-            hit = Hit(score, seg.folded.span(start, end), ph)
+            hit = Hit(score, seg.folded.span(start, end), self.phrasings[fi])
             if polarity_ok:
                 same = hit
             else:
@@ -315,35 +348,39 @@ class TargetGroup:
         return same, opposite
 
 
-def _row(ph: Phrasing, occ: dict, clause: int) -> list:
+def _first(x: tuple) -> float:
+    return x[0]
+
+
+def _row(items: tuple, occ: dict, clause: int) -> list:
     """For each unit of the phrasing, its best (similarity, token) in the clause, or None."""
     out = []
-    for u in ph.units:
+    for u, _, _ in items:
         per = occ.get(u)
         out.append(per.get(clause) if per is not None else None)
     return out
 
 
-def _compact(row: list) -> float:
-    """1 when the matched tokens sit close together; less as they spread over the clause.
+def _row_score(items: tuple, row: list) -> float:
+    """0-100: weighted share of units found, times compactness.
 
-    Units of a phrasing scattered over a long clause are more likely chance than a
-    statement; up to twice the units plus three tokens in between cost nothing.
+    Question words count only beside new ones. Units of a phrasing scattered over a long
+    clause are more likely chance than a statement; up to twice the units plus three
+    tokens in between cost nothing, more spread costs a square-root factor.
     """
-    idx = [x[1] for x in row if x]
-    k = len(idx)
-    if k <= 1:
-        return 1.0
-    spread = max(idx) - min(idx) + 1
-    allowed = 2 * k + 3
-    return 1.0 if spread <= allowed else (allowed / spread) ** 0.5
-
-
-def _score(ph: Phrasing, row: list) -> float:
-    """0-100: weighted share of units found; question words count only beside new ones."""
     new_total = new_hit = q_total = q_hit = 0.0
-    for w, inq, x in zip(ph.weights, ph.in_question, row, strict=True):
-        sim = x[0] if x else 0.0
+    lo = hi = -1
+    k = 0
+    for (_, w, inq), x in zip(items, row, strict=True):
+        if x:
+            sim, ti = x
+            k += 1
+            if lo < 0 or ti < lo:
+                lo = ti
+            if ti > hi:
+                hi = ti
+        else:
+            sim = 0.0
         if inq:
             q_total += w
             q_hit += w * sim
@@ -353,4 +390,9 @@ def _score(ph: Phrasing, row: list) -> float:
     if new_total == 0:
         return 0.0  # a phrasing made only of the question's words cannot be told from echo
     g = new_hit / new_total
-    return 100.0 * (new_hit + g * q_hit) / (new_total + q_total)
+    score = 100.0 * (new_hit + g * q_hit) / (new_total + q_total)
+    if k <= 1:
+        return score
+    spread = hi - lo + 1
+    allowed = 2 * k + 3
+    return score if spread <= allowed else score * (allowed / spread) ** 0.5

@@ -100,7 +100,7 @@ class QuizApp(App):
     # -- start -----------------------------------------------------------------------------
     def get_default_screen(self):
         """Home is the bottom screen (no blank default screen to build first)."""
-        from quiz.tui.deckcache import load_summary
+        from quiz.deck.cache import load_summary
         from quiz.tui.screens.home import HomeScreen
 
         self.summary = load_summary(self.deck_path, self.cache_dir)
@@ -122,7 +122,7 @@ class QuizApp(App):
             self.call_after_refresh(self.open_mode, self.start_mode)
 
     def load_deck(self) -> Deck:
-        from quiz.tui.deckcache import load_deck_cached, summary
+        from quiz.deck.cache import load_deck_cached, summary
 
         self._deck = load_deck_cached(self.deck_path, self.cache_dir)
         self.summary = summary(self._deck)

@@ -4,7 +4,7 @@ Parsing and validating the shipped deck with PyYAML's pure-Python loader takes m
 second; unpickling the result takes milliseconds. The cache key covers every deck file
 (path, size, mtime) and the loader and model sources, so any edit to the deck or to the
 validation rules misses the cache and goes through ``load_deck`` (which reports problems
-as usual). Only the app uses this; ``quiz lint`` and the headless commands always parse.
+as usual). The app and ``quiz grade --jsonl`` use it; ``quiz lint`` always parses.
 """
 
 from __future__ import annotations

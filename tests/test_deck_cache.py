@@ -1,14 +1,20 @@
-"""The app's deck cache: same deck as the loader, and any edit to the deck misses it."""
+"""The deck cache (app and `quiz grade --jsonl`): same deck as the loader; any edit misses it."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
+from quiz.deck.cache import load_deck_cached
 from quiz.deck.errors import DeckError
 from quiz.deck.loader import load_deck
-from quiz.tui.deckcache import load_deck_cached
+
+
+@pytest.fixture
+def deck_path() -> Path:
+    return Path(__file__).parent / "tui" / "deck.yaml"
 
 
 def test_cached_deck_equals_loaded_and_follows_edits(tmp_path, deck_path):
@@ -44,24 +50,10 @@ def test_damaged_cache_file_is_ignored(tmp_path, deck_path):
 
 
 def test_summary_served_without_building_cards(tmp_path, deck_path):
-    from quiz.tui.deckcache import load_summary
+    from quiz.deck.cache import load_summary
 
     cache = tmp_path / "cache"
     assert load_summary(deck_path, cache) is None  # nothing cached yet
     deck = load_deck_cached(deck_path, cache)
     summary = load_summary(deck_path, cache)
     assert summary["ids"] == tuple(deck.ids()) and summary["title"] == deck.title
-
-
-async def test_app_starts_from_summary_and_loads_deck_on_use(make_app):
-    warm = make_app()
-    async with warm.run_test() as pilot:  # first start: parses and caches
-        await pilot.pause()
-    app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        assert app.summary is not None and app._deck is None
-        assert "3 cards" in str(app.screen.query_one("#home-counts").render())
-        await pilot.press("b")
-        await pilot.pause()
-        assert app._deck is not None and len(app._deck.cards) == 3

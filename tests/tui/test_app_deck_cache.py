@@ -1,0 +1,17 @@
+"""The app opens from the cached deck summary and builds cards only when asked."""
+
+from __future__ import annotations
+
+
+async def test_app_starts_from_summary_and_loads_deck_on_use(make_app):
+    warm = make_app()
+    async with warm.run_test() as pilot:  # first start: parses and caches
+        await pilot.pause()
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.summary is not None and app._deck is None
+        assert "3 cards" in str(app.screen.query_one("#home-counts").render())
+        await pilot.press("b")
+        await pilot.pause()
+        assert app._deck is not None and len(app._deck.cards) == 3
