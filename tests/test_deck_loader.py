@@ -75,6 +75,15 @@ def test_round_trip_through_to_dict(tmp_path):
     assert again.cards == deck.cards
 
 
+def test_shipped_deck_round_trips_through_to_dict(tmp_path):
+    # it has true claims without a correction: to_dict must not write `correction: {}`
+    deck = load_deck()
+    assert any(cl.verdict == "true" and not cl.correction for c in deck.cards for cl in c.claims)
+    again = load_deck(write(tmp_path, yaml.safe_dump(deck.to_dict(), allow_unicode=True), "s.yaml"))
+    strip = [(c.id, c.key_points, c.misconceptions, c.claims) for c in deck.cards]
+    assert [(c.id, c.key_points, c.misconceptions, c.claims) for c in again.cards] == strip
+
+
 def test_bad_verdict_names_file_line_and_field(tmp_path):
     p = write(tmp_path, GOOD.replace("verdict: false", "verdict: wrong"))
     (msg,) = problems(p)

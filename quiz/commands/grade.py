@@ -71,6 +71,7 @@ def _batch(args) -> int:
     from quiz.grading import grade, grade_reference
 
     deck = None
+    by_id: dict = {}
     failed = 0
     stream = sys.stdin if args.jsonl == "-" else _open(args.jsonl)
     out = sys.stdout
@@ -97,9 +98,13 @@ def _batch(args) -> int:
                     card_id = _field(row, "card", str)
                     if deck is None:
                         deck = _load_deck(args)
-                    from quiz.commands.deck import find_card
+                        by_id = {c.id: c for c in deck.cards}
+                    card = by_id.get(card_id)
+                    if card is None:
+                        from quiz.commands.deck import find_card
 
-                    g = grade(find_card(deck, card_id), answer, lang)
+                        card = find_card(deck, card_id)  # raises, suggesting close ids
+                    g = grade(card, answer, lang)
                     res = {"line": n, "card": card_id, **g.to_dict()}
             except json.JSONDecodeError as e:
                 res = {"line": n, "error": f"invalid JSON: {e.msg} (column {e.colno})"}

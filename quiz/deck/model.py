@@ -75,9 +75,10 @@ class Claim:
             "seed": self.seed,
             "statement": self.statement,
             "verdict": self.verdict,
-            "correction": dict(self.correction),
-            "sources": list(self.sources),
         }
+        if self.correction:  # a true claim may have none; `{}` would not load back
+            out["correction"] = dict(self.correction)
+        out["sources"] = list(self.sources)
         if self.lab is not None:
             out["lab"] = self.lab
         if self.finding is not None:

@@ -104,11 +104,12 @@ def evaluate(
     if seg is None:
         seg = segment(answer)
     occ = matcher.occurrences(seg)
+    sums = matcher.unit_sums(occ)
     points: list[PointResult] = []
     total = credit = touched = 0.0
     for t, (same, opp) in zip(
         matcher.points,
-        matcher.point_group.match(seg, occ, policy.point_partial, policy.point_found),
+        matcher.point_group.match(seg, occ, policy.point_partial, policy.point_found, sums),
         strict=True,
     ):
         negated = opp.score >= policy.point_found and opp.score > same.score
@@ -131,7 +132,7 @@ def evaluate(
             touched += t.weight
 
     hits: list[MisconceptionHit] = []
-    misc = matcher.misconception_group.match(seg, occ, policy.misconception_hit, 101.0)
+    misc = matcher.misconception_group.match(seg, occ, policy.misconception_hit, 101.0, sums)
     for t, (same, _) in zip(matcher.misconceptions, misc, strict=True):
         if same.score >= policy.misconception_hit and same.phrasing is not None:
             hits.append(

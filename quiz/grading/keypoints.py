@@ -116,7 +116,17 @@ class Matcher:
         self.points = tuple(points)
         self.misconceptions = tuple(misconceptions)
         self.point_group = TargetGroup(self.points)
-        self.misconception_group = TargetGroup(self.misconceptions)
+        self.misconception_group = TargetGroup(self.misconceptions,
+                                               offset=len(self.point_group.phrasings))
+        # One inverted index over both groups (misconception phrasings numbered after the
+        # points'), so stage 1 of matching reads the answer's occurrences once.
+        self.post: dict[str, tuple[list[tuple[int, float]], list[tuple[int, float]]]] = {}
+        for g in (self.point_group, self.misconception_group):
+            for u, (pn, pq) in g.post.items():
+                new, q = self.post.setdefault(u, ([], []))
+                new.extend((g.offset + fi, w) for fi, w in pn)
+                q.extend((g.offset + fi, w) for fi, w in pq)
+        self.n_flat = len(self.point_group.phrasings) + len(self.misconception_group.phrasings)
         self.question_units = qunits
         vocab: set[str] = set()
         for t in (*self.points, *self.misconceptions):
@@ -147,6 +157,23 @@ class Matcher:
         if len(self._cache) < 50_000:
             self._cache[unit] = hit
         return hit
+
+    def unit_sums(self, occ: dict) -> tuple[list[float], list[float]]:
+        """Stage 1 of matching, for both groups: per phrasing, the weighted sum of its new
+        words and of its question words, each unit at its best anywhere in the answer."""
+        nh_all = [0.0] * self.n_flat
+        qh_all = [0.0] * self.n_flat
+        post = self.post
+        for u, per in occ.items():
+            p = post.get(u)
+            if p is None:
+                continue
+            sim = max(per.values())[0] if len(per) > 1 else next(iter(per.values()))[0]
+            for fi, w in p[0]:
+                nh_all[fi] += w * sim
+            for fi, w in p[1]:
+                qh_all[fi] += w * sim
+        return nh_all, qh_all
 
     def occurrences(self, seg: Segmented) -> dict[str, dict[int, tuple[float, int]]]:
         """For each vocabulary unit, its best occurrence in each clause: (similarity, token)."""
@@ -181,8 +208,9 @@ class TargetGroup:
     and local names only (grading runs thousands of answers a second on one core).
     """
 
-    def __init__(self, targets: tuple[Target, ...]):
+    def __init__(self, targets: tuple[Target, ...], offset: int = 0):
         self.targets = targets
+        self.offset = offset  # where this group's phrasings start in Matcher.unit_sums
         self.flat: list[tuple[int, Phrasing]] = [
             (ti, ph) for ti, t in enumerate(targets) for ph in t.phrasings
         ]
@@ -208,30 +236,36 @@ class TargetGroup:
                     new += w
             self.totals.append((new, new + q))
 
-    def match(self, seg: Segmented, occ: dict, floor: float,
-              opposite_floor: float) -> list[tuple[Hit, Hit]]:
+    def match(self, seg: Segmented, occ: dict, floor: float, opposite_floor: float,
+              sums: tuple[list[float], list[float]] | None = None) -> list[tuple[Hit, Hit]]:
         """For each target: its best hit with the phrasing's polarity, and with the opposite.
 
         The weighted share of a phrasing's units in each clause is summed through the
         inverted index; it bounds the exact window score (which also weighs compactness
         and may join two clauses). Windows are scored exactly in order of that bound,
         and the search stops once no bound can beat the best hits. Hits below ``floor``
-        (opposite polarity: ``opposite_floor``) are not looked for: they change no verdict.
+        (opposite polarity: ``opposite_floor``) are not looked for: they change no verdict;
+        nor is an opposite hit that cannot beat the best same-polarity one, since only such
+        a hit makes a point negated (and only then is the opposite hit shown).
         """
-        # Stage 1: each phrasing's bound with every unit at its best anywhere in the answer.
+        # Stage 1: each phrasing's bound with every unit at its best anywhere in the answer
+        # (``sums``: Matcher.unit_sums, computed once for both groups).
         n_flat = len(self.phrasings)
-        nh_all = [0.0] * n_flat
-        qh_all = [0.0] * n_flat
-        post = self.post
-        for u, per in occ.items():
-            p = post.get(u)
-            if p is None:
-                continue
-            sim = max(per.values())[0] if len(per) > 1 else next(iter(per.values()))[0]
-            for fi, w in p[0]:
-                nh_all[fi] += w * sim
-            for fi, w in p[1]:
-                qh_all[fi] += w * sim
+        if sums is None:
+            nh_all = [0.0] * n_flat
+            qh_all = [0.0] * n_flat
+            for u, per in occ.items():
+                p = self.post.get(u)
+                if p is None:
+                    continue
+                sim = max(per.values())[0] if len(per) > 1 else next(iter(per.values()))[0]
+                for fi, w in p[0]:
+                    nh_all[fi] += w * sim
+                for fi, w in p[1]:
+                    qh_all[fi] += w * sim
+        else:
+            nh_all = sums[0][self.offset:self.offset + n_flat]
+            qh_all = sums[1][self.offset:self.offset + n_flat]
         lowest = min(floor, opposite_floor)
         totals = self.totals
         owner = self.owner
@@ -261,7 +295,7 @@ class TargetGroup:
             same, opposite = NO_HIT, NO_HIT
             for b, fi in cands:
                 if (b <= max(same.score, same_min)
-                        and b <= max(opposite.score, opp_min)):
+                        and b <= max(opposite.score, opp_min, same.score)):
                     break
                 # Stage 2, only for phrasings that can still matter: clause by clause.
                 windows = self._windows(fi, occ, cues, sent, lowest)
@@ -311,7 +345,9 @@ class TargetGroup:
         items = self.items[fi]
         for b, clauses, polarity_ok in cands:
             need_same = max(same.score, same_min)
-            need_opp = max(opposite.score, opp_min)
+            # An opposite hit counts only where it beats the same-polarity one (a negated
+            # point); one that cannot is not worth scoring.
+            need_opp = max(opposite.score, opp_min, same.score)
             if b <= need_same and b <= need_opp:
                 break
             need = need_same if polarity_ok else need_opp

@@ -21,15 +21,21 @@ def is_keyword_list(seg: Segmented) -> bool:
         return False
     text = seg.folded.text
     items = [x for x in _ITEM_SPLIT.split(text) if x.strip()]
-    if len(items) >= 3:
+    n = len(items)
+    if n >= 3:
         # an item of more than 40 characters is never a term or two: skip counting it
-        short = sum(1 for x in items if len(x) <= 40 and _item_size(x) <= 3)
-        if short >= 0.75 * len(items):
-            return True
-    if not _CJK.search(text):
-        words = len(_WORD.findall(text))
-        return words >= 4 and seg.function_words == 0
-    return False
+        need = 0.75 * n
+        short = 0
+        for i, x in enumerate(items, 1):
+            if len(x) <= 40 and _item_size(x) <= 3:
+                short += 1
+                if short >= need:
+                    return True
+            elif short + (n - i) < need:
+                break  # too few items left to make three quarters short
+    if seg.function_words or _CJK.search(text):
+        return False
+    return len(_WORD.findall(text)) >= 4
 
 
 def _item_size(item: str) -> float:
