@@ -275,13 +275,19 @@ def _cjk_run(s: str, i: int, j: int, st: _State) -> int:
 def _bigrams(s: str, pieces: list[tuple[int, int]], st: _State) -> None:
     if not pieces:
         return
+    c = st.clause
     if len(pieces) == 1:
         a, b = pieces[0]
+        if b - a > 1:  # one stretch: bigrams are plain slices
+            st.units.extend([(s[k:k + 2],) for k in range(a, b - 1)])
+            st.starts.extend(range(a, b - 1))
+            st.ends.extend(range(a + 2, b + 1))
+            st.clauses.extend([c] * (b - a - 1))
+            return
         pos: range | list[int] = range(a, b)
     else:
         pos = [p for a, b in pieces for p in range(a, b)]
     n = len(pos)
-    c = st.clause
     if n == 1:
         p = pos[0]
         st.add((s[p],), p, p + 1)
