@@ -161,19 +161,7 @@ class Matcher:
     def unit_sums(self, occ: dict) -> tuple[list[float], list[float]]:
         """Stage 1 of matching, for both groups: per phrasing, the weighted sum of its new
         words and of its question words, each unit at its best anywhere in the answer."""
-        nh_all = [0.0] * self.n_flat
-        qh_all = [0.0] * self.n_flat
-        post = self.post
-        for u, per in occ.items():
-            p = post.get(u)
-            if p is None:
-                continue
-            sim = max(per.values())[0] if len(per) > 1 else next(iter(per.values()))[0]
-            for fi, w in p[0]:
-                nh_all[fi] += w * sim
-            for fi, w in p[1]:
-                qh_all[fi] += w * sim
-        return nh_all, qh_all
+        return _unit_sums(self.post, self.n_flat, occ)
 
     def occurrences(self, seg: Segmented) -> dict[str, dict[int, tuple[float, int]]]:
         """For each vocabulary unit, its best occurrence in each clause: (similarity, token)."""
@@ -252,17 +240,7 @@ class TargetGroup:
         # (``sums``: Matcher.unit_sums, computed once for both groups).
         n_flat = len(self.phrasings)
         if sums is None:
-            nh_all = [0.0] * n_flat
-            qh_all = [0.0] * n_flat
-            for u, per in occ.items():
-                p = self.post.get(u)
-                if p is None:
-                    continue
-                sim = max(per.values())[0] if len(per) > 1 else next(iter(per.values()))[0]
-                for fi, w in p[0]:
-                    nh_all[fi] += w * sim
-                for fi, w in p[1]:
-                    qh_all[fi] += w * sim
+            nh_all, qh_all = _unit_sums(self.post, n_flat, occ)
         else:
             nh_all = sums[0][self.offset:self.offset + n_flat]
             qh_all = sums[1][self.offset:self.offset + n_flat]
@@ -382,6 +360,21 @@ class TargetGroup:
             else:
                 opposite = hit
         return same, opposite
+
+
+def _unit_sums(post: dict, n_flat: int, occ: dict) -> tuple[list[float], list[float]]:
+    nh_all = [0.0] * n_flat
+    qh_all = [0.0] * n_flat
+    for u, per in occ.items():
+        p = post.get(u)
+        if p is None:
+            continue
+        sim = max(per.values())[0] if len(per) > 1 else next(iter(per.values()))[0]
+        for fi, w in p[0]:
+            nh_all[fi] += w * sim
+        for fi, w in p[1]:
+            qh_all[fi] += w * sim
+    return nh_all, qh_all
 
 
 def _first(x: tuple) -> float:
