@@ -8,38 +8,21 @@ No timing is asserted: speed findings may be None on a busy machine.
 from __future__ import annotations
 
 import importlib.util
-import json
-import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("torch")
 
+from lab_quick import run_quick as _run  # noqa: E402
+
 from labs import dynamic_batch, executorch_lab, formats, loss_export, parity  # noqa: E402
-from labs.base import Finding, LabContext, LabUnavailable  # noqa: E402
+from labs.base import LabContext, LabUnavailable  # noqa: E402
 
 pytestmark = pytest.mark.labs
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = (formats, dynamic_batch, parity, loss_export, executorch_lab)
 HAS_EXECUTORCH = importlib.util.find_spec("executorch") is not None
-
-
-def _run(module, tmp_path_factory) -> dict[str, Finding]:
-    import torch
-
-    workdir = tmp_path_factory.mktemp(module.LAB.id)
-    before = torch.get_num_threads()
-    findings = module.LAB.run(LabContext(quick=True, workdir=workdir, seed=0))
-    assert torch.get_num_threads() == before  # labs that change threads restore them
-    assert [f.id for f in findings] == module.LAB.finding_ids()
-    for f in findings:
-        assert f.held in (True, False, None)
-        assert f.summary and "\n" not in f.summary
-        json.dumps(f.to_dict())  # the runner stores it as JSON: plain types only
-    return {f.id: f for f in findings}
 
 
 @pytest.fixture(scope="module")
@@ -60,32 +43,6 @@ def par(tmp_path_factory):
 @pytest.fixture(scope="module")
 def loss(tmp_path_factory):
     return _run(loss_export, tmp_path_factory)
-
-
-# --------------------------------------------------------------------------- contract
-
-
-def test_statements_match_the_findings_table():
-    """Every lab declares exactly the ids of docs/lab-findings.md, with its English text."""
-    table = (ROOT / "docs" / "lab-findings.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| ([a-z-]+) \| ([a-z0-9-]+) \| (.+?) \|$", table, re.M)
-    for module in MODULES:
-        lab = module.LAB
-        want = [(fid, text) for lab_id, fid, text in rows if lab_id == lab.id]
-        assert want, lab.id
-        assert [(s.id, s.text["en"]) for s in lab.statements] == want
-        for s in lab.statements:
-            assert s.text["zh"].strip()
-
-
-def test_importing_the_labs_does_not_import_torch():
-    code = ("import sys\nimport labs.formats, labs.dynamic_batch, labs.parity, "
-            "labs.loss_export, labs.executorch_lab\n"
-            "bad = [m for m in ('torch', 'onnx', 'onnxruntime', 'executorch') "
-            "if m in sys.modules]\nprint(bad)\n")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 # --------------------------------------------------------------------------- formats

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,27 +17,14 @@ import pytest
 
 pytest.importorskip("torch")
 
+from lab_quick import run_quick as _run  # noqa: E402
+
 from labs import fusion, hot_swap, memory, pruning, quantization, threads  # noqa: E402
-from labs.base import Finding, LabContext  # noqa: E402
+from labs.base import LabContext  # noqa: E402
 
 pytestmark = pytest.mark.labs
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = (quantization, threads, fusion, pruning, hot_swap, memory)
-
-
-def _run(module, tmp_path_factory) -> dict[str, Finding]:
-    import torch
-
-    workdir = tmp_path_factory.mktemp(module.LAB.id)
-    before = torch.get_num_threads()
-    findings = module.LAB.run(LabContext(quick=True, workdir=workdir, seed=0))
-    assert torch.get_num_threads() == before  # labs that change threads restore them
-    assert [f.id for f in findings] == module.LAB.finding_ids()
-    for f in findings:
-        assert f.held in (True, False, None)
-        assert f.summary and "\n" not in f.summary
-        json.dumps(f.to_dict(), default=str)  # the runner stores it as JSON
-    return {f.id: f for f in findings}
 
 
 @pytest.fixture(scope="module")
@@ -64,31 +50,6 @@ def swap(tmp_path_factory):
 @pytest.fixture(scope="module")
 def mem(tmp_path_factory):
     return _run(memory, tmp_path_factory)
-
-
-# --------------------------------------------------------------------------- contract
-
-
-def test_statements_match_the_findings_table():
-    """Every lab declares exactly the ids of docs/lab-findings.md, with its English text."""
-    table = (ROOT / "docs" / "lab-findings.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| ([a-z-]+) \| ([a-z0-9-]+) \| (.+?) \|$", table, re.M)
-    for module in MODULES:
-        lab = module.LAB
-        want = [(fid, text) for lab_id, fid, text in rows if lab_id == lab.id]
-        assert [(s.id, s.text["en"]) for s in lab.statements] == want
-        for s in lab.statements:
-            assert s.text["zh"].strip()
-
-
-def test_importing_the_labs_does_not_import_torch():
-    code = ("import sys\nimport labs.quantization, labs.threads, labs.fusion, labs.pruning, "
-            "labs.hot_swap, labs.memory\n"
-            "bad = [m for m in ('torch', 'onnx', 'onnxruntime', 'torchao') if m in sys.modules]\n"
-            "print(bad)\n")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 # --------------------------------------------------------------------------- quantization

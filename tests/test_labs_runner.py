@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -213,6 +214,16 @@ def test_importing_labs_does_not_import_torch():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_statements_match_the_findings_table():
+    """Every lab declares exactly the ids of docs/lab-findings.md, with its English text."""
+    table = (ROOT / "docs" / "lab-findings.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([a-z-]+) \| ([a-z0-9-]+) \| (.+?) \|$", table, re.M)
+    for lab_id, lab in labs.registry().items():
+        want = [(fid, text) for lid, fid, text in rows if lid == lab_id]
+        assert want, lab_id
+        assert [(s.id, s.text["en"]) for s in lab.statements] == want
 
 
 def test_every_lab_declares_statements_matching_its_id():
