@@ -115,15 +115,7 @@ def _ptl_roundtrip(ctx: LabContext, model, x, torch) -> tuple[Finding, list[str]
 
 def _onnx_not_torchscript(ctx: LabContext, model, x, torch) -> Finding:
     path = ctx.workdir / "model.onnx"
-    if ctx.quick:
-        # Any .onnx file makes the point; the legacy exporter writes one in ~0.3 s where
-        # the dynamo exporter's first call costs seconds.
-        with common.capture_warnings():
-            torch.onnx.export(model, (x,), str(path), dynamo=False)
-        exporter = "legacy (dynamo=False, quick mode)"
-    else:
-        common.export_onnx(model, x, path)
-        exporter = "dynamo (default)"
+    exporter = common.export_onnx_for_lab(model, x, path, ctx.quick)
     with open(path, "rb") as fh:
         head = fh.read(4)
     errors = {}

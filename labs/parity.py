@@ -52,15 +52,7 @@ def _onnx_outputs(ctx: LabContext, model, x, torch) -> tuple[Any, dict[str, Any]
     import onnxruntime as ort
 
     path = ctx.workdir / "model.onnx"
-    if ctx.quick:
-        # The legacy exporter writes the same graph in ~0.3 s; the dynamo exporter's
-        # first call costs seconds. Full mode uses the default (dynamo) exporter.
-        with common.capture_warnings():
-            torch.onnx.export(model, (x,), str(path), dynamo=False)
-        exporter = "legacy (dynamo=False, quick mode)"
-    else:
-        common.export_onnx(model, x, path)
-        exporter = "dynamo (default)"
+    exporter = common.export_onnx_for_lab(model, x, path, ctx.quick)
     opts = ort.SessionOptions()
     opts.log_severity_level = 3
     sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
