@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     if first is None or argv[first] not in known:
         if "-h" not in argv and "--help" not in argv:
             argv = _insert_open(argv, first)
+    else:
+        argv = _options_after_command(argv, first)
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:
@@ -69,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
 
 # Top-level options that take a value: their value is not a subcommand or a deck path.
 GLOBAL_VALUE_OPTIONS = ("--data-dir",)
+# Subcommand options that take a value and may be typed before the subcommand
+# (`quiz --lang en study`): moved after it, where argparse expects them.
+COMMAND_VALUE_OPTIONS = ("--lang", "--deck")
 
 
 def _first_word(argv: list[str]) -> int | None:
@@ -76,13 +81,30 @@ def _first_word(argv: list[str]) -> int | None:
     i = 0
     while i < len(argv):
         a = argv[i]
-        if a in GLOBAL_VALUE_OPTIONS:
+        if a in GLOBAL_VALUE_OPTIONS or a in COMMAND_VALUE_OPTIONS:
             i += 2
             continue
         if not a.startswith("-"):
             return i
         i += 1
     return None
+
+
+def _options_after_command(argv: list[str], first: int) -> list[str]:
+    """``quiz --lang en study`` -> ``quiz study --lang en`` (global options stay in front)."""
+    front, moved, i = [], [], 0
+    while i < first:
+        a = argv[i]
+        if a in GLOBAL_VALUE_OPTIONS:
+            front += argv[i : i + 2]
+            i += 2
+            continue
+        if a.split("=", 1)[0] in GLOBAL_VALUE_OPTIONS or a in ("-h", "--help"):
+            front.append(a)
+        else:
+            moved.append(a)
+        i += 1
+    return front + [argv[first]] + moved + argv[first + 1 :]
 
 
 def _insert_open(argv: list[str], first: int | None) -> list[str]:

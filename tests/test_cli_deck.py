@@ -181,3 +181,28 @@ def test_argument_rewriting_for_deck_paths():
         "en",
         "deck",
     ]
+
+
+@pytest.mark.parametrize("argv, mode, lang, path", [
+    (["--lang", "en", "study"], "study", "en", None),
+    (["study", "--lang", "en"], "study", "en", None),
+    (["--lang", "zh", "labs", "deck.yaml"], "labs", "zh", "deck.yaml"),
+    (["--lang", "en", "deck.yaml"], None, "en", "deck.yaml"),
+    (["--data-dir", "d", "--lang", "en", "study"], "study", "en", None),
+])
+def test_options_before_the_subcommand_reach_it(monkeypatch, argv, mode, lang, path):
+    """`quiz --lang en study` opens study in English (it once took "study" for a deck)."""
+    import quiz.commands.app as app_cmd
+    from quiz.cli import main
+
+    seen = {}
+
+    def fake_open(args, m=None):
+        seen.update(mode=m, lang=args.lang, path=args.path,
+                    data_dir=getattr(args, "data_dir", None))
+        return 0
+
+    monkeypatch.setattr(app_cmd, "open_app", fake_open)
+    assert main(argv) == 0
+    assert (seen["mode"], seen["lang"], seen["path"]) == (mode, lang, path)
+    assert seen["data_dir"] == ("d" if "--data-dir" in argv else None)
