@@ -112,6 +112,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "iv.title": {"zh": "模拟面试", "en": "Mock interview"},
     "iv.questions": {"zh": "题数", "en": "Questions"},
     "iv.minutes": {"zh": "每题分钟", "en": "Minutes per question"},
+    "iv.total": {"zh": "总时长（分钟，可留空）", "en": "Total minutes (optional)"},
     "iv.tags": {"zh": "标签（空格分隔，可留空）", "en": "Tags (space separated, optional)"},
     "iv.lang": {"zh": "语言", "en": "Language"},
     "iv.start": {"zh": "开始面试", "en": "Start interview"},

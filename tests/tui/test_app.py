@@ -126,6 +126,30 @@ async def test_interview_times_out_and_reports(make_app, clock):
         assert table.row_count == 2
 
 
+async def test_interview_total_minutes_field_caps_the_clock_and_rejects_bad_input(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#iv-n").value = "2"
+        form.query_one("#iv-minutes").value = "2"
+        assert form.config().total_minutes is None  # left empty: no overall limit
+        form.query_one("#iv-total").value = "-3"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # not started; the message says why
+        assert any("positive" in n.message for n in app._notifications)
+        form.query_one("#iv-total").value = "1.5"
+        assert form.config().total_minutes == 1.5
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "InterviewScreen"
+        # two minutes per question, but only 1:30 for the whole interview
+        assert "1:30" in str(screen.query_one("#iv-countdown").render())
+
+
 async def test_lab_run_in_worker(make_app, fake_labs):
     app = make_app()
     seen = []

@@ -58,6 +58,10 @@ class InterviewSetupScreen(QuizScreen):
                 yield Input(str(n), id="iv-n", type="integer", compact=True)
                 yield Label(self.t("iv.minutes"))
                 yield Input(f"{minutes:g}", id="iv-minutes", type="number", compact=True)
+                yield Label(self.t("iv.total"))
+                total = given.get("total_minutes")
+                yield Input("" if total is None else f"{float(total):g}", id="iv-total",
+                            type="number", placeholder="-", compact=True)
                 yield Label(self.t("iv.tags"))
                 yield Input(" ".join(given.get("tags", ())), id="iv-tags",
                             placeholder=" ".join(tags[:2]) + " …", compact=True)
@@ -78,8 +82,8 @@ class InterviewSetupScreen(QuizScreen):
         # Keep what was typed: only the labels change.
         self._localize()
         labels = list(self.query(Label))
-        for label, key in zip(labels, ("iv.questions", "iv.minutes", "iv.tags", "iv.lang"),
-                              strict=False):
+        for label, key in zip(labels, ("iv.questions", "iv.minutes", "iv.total", "iv.tags",
+                                       "iv.lang"), strict=False):
             label.update(self.t(key))
         self.query_one("#iv-start", Button).label = self.t("iv.start") + " (ctrl+s)"
         self.sub_title = self.t("iv.title")
@@ -97,19 +101,21 @@ class InterviewSetupScreen(QuizScreen):
         """The InterviewConfig from the form; QuizError with a readable message if invalid."""
         from quiz.session.interview import InterviewConfig
 
+        total_text = self.query_one("#iv-total", Input).value.strip()
         try:
             n = int(self.query_one("#iv-n", Input).value)
             minutes = float(self.query_one("#iv-minutes", Input).value)
+            total = float(total_text) if total_text else None  # empty: no overall limit
         except ValueError:
             raise QuizError(self.t("iv.bad_number")) from None
-        if n < 1 or minutes <= 0:
+        if n < 1 or minutes <= 0 or (total is not None and total <= 0):
             raise QuizError(self.t("iv.bad_number"))
         tags = tuple(self.query_one("#iv-tags", Input).value.replace(",", " ").split())
         lang = self.query_one("#iv-lang", Select).value
         given = self.app.interview_defaults
         return InterviewConfig(questions=n, seconds_per_question=minutes * 60, tags=tags,
                                lang=lang if isinstance(lang, str) else self.lang,
-                               total_minutes=given.get("total_minutes"), seed=given.get("seed"))
+                               total_minutes=total, seed=given.get("seed"))
 
     def action_start(self) -> None:
         from quiz.session.interview import InterviewEngine
