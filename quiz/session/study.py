@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from fsrs import Rating, Scheduler
@@ -21,6 +21,7 @@ from fsrs import Rating, Scheduler
 from quiz.deck.model import Card, Deck, pick
 from quiz.session.clock import Clock, read, utc_now
 from quiz.session.grader import Grader, default_grader, grade_dict, unanswered_dict
+from quiz.session.limits import NEW_PER_DAY, REVIEWS_PER_DAY, done_today, left_today
 from quiz.session.scheduling import (
     DEFAULT_EASY_SECONDS,
     Outcome,
@@ -91,8 +92,9 @@ class StudySession:
 
     def __init__(self, deck: Deck, store: Store, *, mode: str = "study", clock: Clock = utc_now,
                  grader: Grader | None = None, scheduler: Scheduler | None = None,
-                 lang: str | None = None, tags: Iterable[str] = (), new_per_day: int = 20,
-                 reviews_per_day: int = 200, easy_seconds: float = DEFAULT_EASY_SECONDS):
+                 lang: str | None = None, tags: Iterable[str] = (), new_per_day: int = NEW_PER_DAY,
+                 reviews_per_day: int = REVIEWS_PER_DAY,
+                 easy_seconds: float = DEFAULT_EASY_SECONDS):
         if mode not in MODES:
             raise ValueError(f"mode {mode!r} is not one of {MODES}")
         self.deck, self.store, self.mode = deck, store, mode
@@ -113,10 +115,6 @@ class StudySession:
             return list(self.deck.cards)
         return [c for c in self.deck.cards if self.tags & set(c.tags)]
 
-    def _day_start(self, now: datetime) -> datetime:
-        # Days run midnight to midnight UTC: simple, and the same for every process.
-        return datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
-
     def counts(self) -> QueueCounts:
         """How much is left today (for the header: "12 due, 5 new")."""
         now = read(self.clock)
@@ -124,16 +122,16 @@ class StudySession:
         return QueueCounts(len(due), len(new), reviews_today, new_today)
 
     def _queue(self, now: datetime) -> tuple[list, list[Card], int, int]:
-        day = self._day_start(now)
-        new_today = self.store.first_reviews_between(day, day + timedelta(days=1))
-        reviews_today = len(self.store.review_log(since=day, until=day + timedelta(days=1)))
-        reviews_today -= new_today  # a new card's first rating counts against the new limit
+        reviews_today, new_today = done_today(self.store, now)
+        reviews_left, new_left = left_today(reviews_today, new_today,
+                                            reviews_per_day=self.reviews_per_day,
+                                            new_per_day=self.new_per_day)
         states = self.store.review_states()
         cards = self._cards()
         due = sorted(((states[c.id].due, i, c) for i, c in enumerate(cards)
                       if c.id in states and states[c.id].due <= now), key=lambda t: t[:2])
-        due = due[:max(0, self.reviews_per_day - reviews_today)]
-        new = [c for c in cards if c.id not in states][:max(0, self.new_per_day - new_today)]
+        due = due[:reviews_left]
+        new = [c for c in cards if c.id not in states][:new_left]
         return due, new, reviews_today, new_today
 
     def next_card(self) -> StudyItem | None:

@@ -508,3 +508,25 @@ def test_stop_lab_children_ends_only_lab_workers():
             if p.poll() is None:
                 p.kill()
                 p.wait()
+
+
+async def test_home_counts_stop_at_the_daily_new_card_limit(make_app, tmp_path):
+    """25 new cards, 20 allowed a day: home says 20 new, as many as study will serve."""
+    from quiz.session import StudySession
+    from quiz.session.limits import NEW_PER_DAY
+
+    cards = "".join(
+        f"""  - id: card-{i:02d}
+    question: {{zh: 问题 {i}, en: Question {i}}}
+    answer: {{zh: 答案 {i}, en: Answer {i}}}
+""" for i in range(NEW_PER_DAY + 5))
+    deck = tmp_path / "big.yaml"
+    deck.write_text("title: {zh: 大题库, en: Big deck}\nlanguages: [zh, en]\ncards:\n" + cards,
+                    encoding="utf-8")
+    app = make_app(deck_path=deck)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        counts = str(app.screen.query_one("#home-counts").render())
+        assert f"{NEW_PER_DAY + 5} cards" in counts and f"{NEW_PER_DAY} new" in counts
+        served = StudySession(app.deck, app.store, clock=app.clock).counts()
+        assert served.new == NEW_PER_DAY and served.due == 0

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Header, Static
 
+from quiz.session.limits import day_bounds, done_today, left_today
 from quiz.tui.screens.base import QuizScreen, error_text
 from quiz.tui.widgets.footer import QuizFooter
 
@@ -66,16 +65,19 @@ class HomeScreen(QuizScreen):
             store = self.app.store
             states = store.review_states()
             interviews = store.interviews()
+            # Counted here from the stored due dates (no fsrs import at start-up): a card
+            # is due today when its due time falls before the end of the current UTC day;
+            # both figures stop at what today's limits still allow, as the session does.
+            now = self.app.now()
+            reviews_left, new_left = left_today(*done_today(store, now))
         except Exception as e:  # noqa: BLE001 - shown, never a traceback
             self.app.notify(error_text(e), title=self.t("error.db"), severity="error", timeout=10)
             return f"{n} {self.t('home.cards')}"
-        # Counted here from the stored due dates (no fsrs import at start-up): a card is
-        # due today when its due time falls before the end of the current UTC day.
-        now = self.app.now()
-        end_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        end_of_day = day_bounds(now)[1]
         ids = set(summary["ids"])
-        due = sum(1 for cid, s in states.items() if cid in ids and s.due < end_of_day)
-        new = sum(1 for cid in ids if cid not in states)
+        due = min(reviews_left,
+                  sum(1 for cid, s in states.items() if cid in ids and s.due < end_of_day))
+        new = min(new_left, sum(1 for cid in ids if cid not in states))
         last = next((iv for iv in reversed(sorted(interviews, key=lambda iv: iv.started))
                      if iv.finished and iv.totals), None)
         last_text = (f"{last.totals.get('mean_score', 0.0):.0%}" if last else self.t("home.none"))
