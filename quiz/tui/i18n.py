@@ -39,6 +39,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "key.mode": {"zh": "快速/完整", "en": "Quick/full"},
     "key.search": {"zh": "搜索", "en": "Search"},
     "key.open": {"zh": "打开", "en": "Open"},
+    "key.menu-down": {"zh": "下移", "en": "Down"},
+    "key.move": {"zh": "移动", "en": "Move"},
+    "key.menu-up": {"zh": "上移", "en": "Up"},
     "key.start": {"zh": "开始", "en": "Start"},
     "key.next": {"zh": "下一题", "en": "Next"},
     "key.finish": {"zh": "交卷", "en": "Finish"},
@@ -227,7 +230,8 @@ STRINGS: dict[str, dict[str, str]] = {
 
 # Bindings shown together in the footer under one localized description.
 BINDING_GROUPS = {"again": "key.rate", "hard": "key.rate", "good": "key.rate", "easy": "key.rate",
-                  "page_up": "key.scroll", "page_down": "key.scroll"}
+                  "page_up": "key.scroll", "page_down": "key.scroll",
+                  "menu-up": "key.move", "menu-down": "key.move"}
 
 
 def t(key: str, lang: str | None, **fmt: object) -> str:

@@ -530,3 +530,23 @@ async def test_home_counts_stop_at_the_daily_new_card_limit(make_app, tmp_path):
         assert f"{NEW_PER_DAY + 5} cards" in counts and f"{NEW_PER_DAY} new" in counts
         served = StudySession(app.deck, app.store, clock=app.clock).counts()
         assert served.new == NEW_PER_DAY and served.due == 0
+
+
+async def test_home_menu_moves_with_arrows_and_opens_with_enter(make_app, fake_labs):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        menu = home.query_one("#home-menu")
+        assert "▸ s" in str(menu.render())  # the first entry starts highlighted
+        await pilot.press("up")  # wraps to the last entry (theme)
+        assert home.cursor == 6 and "▸ f3" in str(menu.render())
+        await pilot.press("down", "j", "down")  # -> study, interview, labs
+        assert home.cursor == 2
+        await pilot.press("k", "down")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LabsScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is home and home.cursor == 2  # the highlight stays where it was

@@ -12,13 +12,22 @@ from quiz.session.limits import day_bounds, done_today, left_today
 from quiz.tui.screens.base import QuizScreen, error_text
 from quiz.tui.widgets.footer import QuizFooter
 
+MOVE = Binding.Group("Move", compact=True)
 ENTRIES = (("study", "s"), ("interview", "i"), ("labs", "l"), ("browse", "b"), ("stats", "t"))
 
 
 class HomeScreen(QuizScreen):
-    BINDINGS = [Binding(key, f"app.open_mode('{mode}')", mode.capitalize(), id=mode)
-                for mode, key in ENTRIES]
+    BINDINGS = [
+        *(Binding(key, f"app.open_mode('{mode}')", mode.capitalize(), id=mode)
+          for mode, key in ENTRIES),
+        # The menu also works like a list: arrows (or j/k) move the highlight, enter opens.
+        # Grouped: the footer shows "↑↓ Move" once.
+        Binding("up,k", "move(-1)", "Up", id="menu-up", group=MOVE),
+        Binding("down,j", "move(1)", "Down", id="menu-down", group=MOVE),
+        Binding("enter", "activate", "Open", id="open"),
+    ]
 
+    cursor = 0  # the highlighted menu line
     def compose(self) -> ComposeResult:
         # The menu is one Static of clickable lines (the keys do the same): a list widget
         # here cost more at start-up than everything else on this screen together.
@@ -30,14 +39,32 @@ class HomeScreen(QuizScreen):
             yield Static(self.t("home.hint"), id="home-hint", classes="dim")
         yield QuizFooter()
 
-    def _menu(self) -> Content:
+    def _lines(self) -> list[tuple[str, str, str]]:
+        """(key, label, action) of each menu line."""
         lines = [(key, self.t("key." + mode), f"app.open_mode('{mode}')")
                  for mode, key in ENTRIES]
         lines.append(("f2", self.t("home.lang"), "app.toggle_lang"))
         lines.append(("f3", self.t("home.theme"), "app.toggle_theme"))
-        return Content("\n").join(
-            Content.assemble((f"{key:<3} ", "bold $accent"), Content(text).stylize(f"@click={act}"))
-            for key, text, act in lines)
+        return lines
+
+    def _menu(self) -> Content:
+        out = []
+        for i, (key, text, act) in enumerate(self._lines()):
+            line = Content.assemble((f"{key:<3} ", "bold $accent"),
+                                    Content(text).stylize(f"@click={act}"))
+            if i == self.cursor:
+                line = Content.assemble(("▸ ", "bold $accent"), line.stylize("reverse"))
+            else:
+                line = Content.assemble("  ", line)
+            out.append(line)
+        return Content("\n").join(out)
+
+    def action_move(self, delta: int) -> None:
+        self.cursor = (self.cursor + delta) % len(self._lines())
+        self.query_one("#home-menu", Static).update(self._menu())
+
+    async def action_activate(self) -> None:
+        await self.run_action(self._lines()[self.cursor][2])
 
     def on_screen_resume(self) -> None:
         # Back from a mode: counts and the last interview score may have changed.
