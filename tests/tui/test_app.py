@@ -550,3 +550,25 @@ async def test_home_menu_moves_with_arrows_and_opens_with_enter(make_app, fake_l
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is home and home.cursor == 2  # the highlight stays where it was
+
+
+async def test_long_finding_summary_is_shown_in_full(make_app, fake_labs):
+    """The findings table cuts a long summary to its width; the detail panel does not."""
+    summary = ("int8 16.80 MB vs fp32 4.22 MB (3.98x smaller); batch 1 2.05 -> 0.96 ms, "
+               "batch 32 8.73 -> 3.48 ms on one thread; relative output error 2.4e-2 at the end")
+    fake_labs["stored"]["fake"] = {
+        "lab": "fake", "title": {"en": "Fake lab"}, "quick": True,
+        "started": "2026-01-05T08:30:00+00:00", "duration_s": 1.5, "status": "ok",
+        "error": None, "env": {}, "claims": [],
+        "findings": [{"id": "speed-grows", "held": True, "summary": summary, "evidence": {}}]}
+    app = make_app()
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#lab-findings", DataTable)
+        assert table.row_count == 1
+        detail = screen.query_one("#lab-finding-detail")
+        assert detail.display
+        shown = " ".join(str(detail.render()).split())
+        assert "speed-grows" in shown and summary in shown  # the whole sentence, end included

@@ -40,6 +40,7 @@ class LabsScreen(QuizScreen):
         super().__init__()
         self.labs: dict[str, Any] = {}
         self.selected: str | None = None
+        self._findings: list[dict[str, Any]] = []  # of the run shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -52,6 +53,8 @@ class LabsScreen(QuizScreen):
             yield RichLog(id="lab-log", wrap=True, markup=False, max_lines=500)
             yield Static(id="lab-findings-title", classes="section")
             yield DataTable(id="lab-findings", zebra_stripes=True, cursor_type="row")
+            # The table cuts long summaries to its width: the highlighted one in full here.
+            yield Static(id="lab-finding-detail", classes="panel")
             yield Static(id="lab-claims", classes="panel")
             from textual_plotext import PlotextPlot
 
@@ -113,6 +116,21 @@ class LabsScreen(QuizScreen):
         if event.data_table.id == "labs-table" and event.row_key.value is not None:
             self.selected = event.row_key.value
             self.show_lab(self.selected)
+        elif event.data_table.id == "lab-findings":
+            self.show_finding(event.cursor_row)
+
+    def show_finding(self, index: int) -> None:
+        """The finding at ``index`` of the shown run in full: id, verdict, whole summary."""
+        detail = self.query_one("#lab-finding-detail", Static)
+        findings = self._findings
+        if not 0 <= index < len(findings):
+            detail.display = False
+            return
+        f = findings[index]
+        mark, style = HELD.get(f.get("held"), HELD[None])
+        detail.update(Text.assemble((f"{f.get('id', '')} ", "bold"), (mark, f"bold {style}"),
+                                    "\n", str(f.get("summary", ""))))
+        detail.display = True
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "labs-table":
@@ -209,6 +227,8 @@ class LabsScreen(QuizScreen):
         if not table.columns:
             table.add_columns(*(self.t(f"labs.col.{c}") for c in ("finding", "held", "summary")))
         plot_widget = self.query_one("#lab-plot")
+        self._findings = list((run or {}).get("findings") or ())
+        self.show_finding(0)
         if not run:
             title.update("")
             table.display = False
