@@ -75,6 +75,9 @@ def _batch(args) -> int:
     failed = 0
     stream = sys.stdin if args.jsonl == "-" else _open(args.jsonl)
     out = sys.stdout
+    # one encoder for the whole batch: json.dumps(..., ensure_ascii=False) builds a new
+    # one per call
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     try:
         for n, line in enumerate(stream, 1):
             if not line.strip():
@@ -112,7 +115,7 @@ def _batch(args) -> int:
                 res = {"line": n, "error": str(e)}
             if "error" in res:
                 failed += 1
-            out.write(json.dumps(res, ensure_ascii=False) + "\n")
+            out.write(encode(res) + "\n")
     finally:
         if stream is not sys.stdin:
             stream.close()

@@ -104,35 +104,35 @@ def evaluate(
     if seg is None:
         seg = segment(answer)
     occ = matcher.occurrences(seg)
-    sums = matcher.unit_sums(occ)
+    bounds = matcher.bounds(occ)
     points: list[PointResult] = []
     total = credit = touched = 0.0
-    for t, (same, opp) in zip(
-        matcher.points,
-        matcher.point_group.match(seg, occ, policy.point_partial, policy.point_found, sums),
-        strict=True,
-    ):
-        negated = opp.score >= policy.point_found and opp.score > same.score
-        found = same.score >= policy.point_found and not negated
-        shown = opp if negated else (same if same.score > 0 else NO_HIT)
-        points.append(
-            PointResult(
-                id=t.id,
-                found=found,
-                score=same.score,
-                span=shown.span,
-                matched=answer[shown.span[0] : shown.span[1]] if shown.span else None,
-                phrasing=shown.phrasing.text if shown.phrasing else None,
-                negated=negated,
-            )
-        )
-        total += t.weight
-        credit += t.weight * point_credit(same.score, found, negated, policy)
-        if same.score >= policy.touched_at and not negated:
-            touched += t.weight
+    found_at = policy.point_found
+    touched_at = policy.touched_at
+    matches = matcher.point_group.match(seg, occ, policy.point_partial, found_at, bounds)
+    for t, (same, opp) in zip(matcher.points, matches):
+        score = same.score
+        negated = opp.score >= found_at and opp.score > score
+        found = score >= found_at and not negated
+        shown = opp if negated else same
+        span = shown.span
+        points.append(PointResult(
+            t.id, found, score, span,
+            answer[span[0]:span[1]] if span else None,
+            shown.phrasing.text if shown.phrasing else None,
+            negated,
+        ))
+        w = t.weight
+        total += w
+        if found:
+            credit += w
+        elif score:
+            credit += w * point_credit(score, found, negated, policy)
+        if score >= touched_at and not negated:
+            touched += w
 
     hits: list[MisconceptionHit] = []
-    misc = matcher.misconception_group.match(seg, occ, policy.misconception_hit, 101.0, sums)
+    misc = matcher.misconception_group.match(seg, occ, policy.misconception_hit, 101.0, bounds)
     for t, (same, _) in zip(matcher.misconceptions, misc, strict=True):
         if same.score >= policy.misconception_hit and same.phrasing is not None:
             hits.append(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -44,9 +45,12 @@ class Target:
     phrasings: tuple[Phrasing, ...]
 
 
-@dataclass(frozen=True)
-class Hit:
-    """The best match of one target in one answer, for one polarity."""
+class Hit(NamedTuple):
+    """The best match of one target in one answer, for one polarity.
+
+    A named tuple rather than a frozen dataclass: a few are built per answer, and a
+    frozen dataclass costs three times as much to build.
+    """
 
     score: float  # 0-100
     span: tuple[int, int] | None  # offsets into the original answer
@@ -127,6 +131,7 @@ class Matcher:
                 new.extend((g.offset + fi, w) for fi, w in pn)
                 q.extend((g.offset + fi, w) for fi, w in pq)
         self.n_flat = len(self.point_group.phrasings) + len(self.misconception_group.phrasings)
+        self.totals = self.point_group.totals + self.misconception_group.totals
         self.question_units = qunits
         vocab: set[str] = set()
         for t in (*self.points, *self.misconceptions):
@@ -158,10 +163,19 @@ class Matcher:
             self._cache[unit] = hit
         return hit
 
-    def unit_sums(self, occ: dict) -> tuple[list[float], list[float]]:
-        """Stage 1 of matching, for both groups: per phrasing, the weighted sum of its new
-        words and of its question words, each unit at its best anywhere in the answer."""
-        return _unit_sums(self.post, self.n_flat, occ)
+    def bounds(self, occ: dict) -> list[tuple[int, float]]:
+        """Stage 1 of matching, for both groups at once: (phrasing, bound) for every
+        phrasing with some unit in the answer, phrasings in order (the points' first).
+
+        The bound is the phrasing's score with each unit at its best anywhere in the
+        answer; no clause or pair of clauses can score more.
+        """
+        nh_all, qh_all = _unit_sums(self.post, self.n_flat, occ)
+        totals = self.totals
+        # the same expression as in _windows, so a bound equals the exact score to the last
+        # bit where all units fall in one clause (which phrasing wins a tie depends on it)
+        return [(fi, 100.0 * (nh + nh / totals[fi][0] * qh_all[fi]) / totals[fi][1])
+                for fi, nh in enumerate(nh_all) if nh]
 
     def occurrences(self, seg: Segmented) -> dict[str, dict[int, tuple[float, int]]]:
         """For each vocabulary unit, its best occurrence in each clause: (similarity, token)."""
@@ -225,7 +239,7 @@ class TargetGroup:
             self.totals.append((new, new + q))
 
     def match(self, seg: Segmented, occ: dict, floor: float, opposite_floor: float,
-              sums: tuple[list[float], list[float]] | None = None) -> list[tuple[Hit, Hit]]:
+              bounds: list[tuple[int, float]] | None = None) -> list[tuple[Hit, Hit]]:
         """For each target: its best hit with the phrasing's polarity, and with the opposite.
 
         The weighted share of a phrasing's units in each clause is summed through the
@@ -237,29 +251,32 @@ class TargetGroup:
         a hit makes a point negated (and only then is the opposite hit shown).
         """
         # Stage 1: each phrasing's bound with every unit at its best anywhere in the answer
-        # (``sums``: Matcher.unit_sums, computed once for both groups).
+        # (``bounds``: Matcher.bounds, computed once for both groups, phrasings numbered
+        # from this group's offset).
         n_flat = len(self.phrasings)
-        if sums is None:
+        offset = self.offset
+        if bounds is None:
             nh_all, qh_all = _unit_sums(self.post, n_flat, occ)
-        else:
-            nh_all = sums[0][self.offset:self.offset + n_flat]
-            qh_all = sums[1][self.offset:self.offset + n_flat]
+            totals = self.totals
+            bounds = [(fi, 100.0 * (nh + nh / totals[fi][0] * qh_all[fi]) / totals[fi][1])
+                      for fi, nh in enumerate(nh_all) if nh]
+            offset = 0
         lowest = min(floor, opposite_floor)
-        totals = self.totals
         owner = self.owner
+        end = offset + n_flat
         by_target: dict[int, list[tuple[float, int]]] = {}
-        for fi, nh in enumerate(nh_all):
-            if nh == 0.0:
+        for gfi, b in bounds:
+            if b < lowest or gfi < offset:
                 continue
-            new_total, tot = totals[fi]
-            b = 100.0 * (nh + nh / new_total * qh_all[fi]) / tot
-            if b >= lowest:
-                ti = owner[fi]
-                lst = by_target.get(ti)
-                if lst is None:
-                    by_target[ti] = [(b, fi)]
-                else:
-                    lst.append((b, fi))
+            if gfi >= end:
+                break
+            fi = gfi - offset
+            ti = owner[fi]
+            lst = by_target.get(ti)
+            if lst is None:
+                by_target[ti] = [(b, fi)]
+            else:
+                lst.append((b, fi))
         out = [NO_PAIR] * len(self.targets)
         if not by_target:
             return out
@@ -332,22 +349,20 @@ class TargetGroup:
             if b <= need:
                 continue
             if len(clauses) == 1:
-                row = _row(items, occ, clauses[0])
-                score = _row_score(items, row)
+                score, lo, hi = _window_score(items, occ, clauses[0], -1)
             else:
-                r1, r2 = _row(items, occ, clauses[0]), _row(items, occ, clauses[1])
-                single = max(_row_score(items, r1), _row_score(items, r2))
-                row = [a if y is None or (a is not None and a[0] >= y[0]) else y
-                       for a, y in zip(r1, r2, strict=True)]
-                score = _row_score(items, row) * PAIR_FACTOR
+                c, d = clauses
+                single = max(_window_score(items, occ, c, -1)[0],
+                             _window_score(items, occ, d, -1)[0])
+                score, lo, hi = _window_score(items, occ, c, d)
+                score *= PAIR_FACTOR
                 if score <= single:
                     continue  # the pair adds nothing: its singles stand on their own
             if score <= need:
                 continue
-            starts, ends = seg.starts, seg.ends
-            used = [x[1] for x in row if x]
-            start = min([starts[i] for i in used])
-            end = max([ends[i] for i in used])
+            # tokens are in text order, so the first and last used token bound the span
+            start = seg.starts[lo]
+            end = seg.ends[hi]
             for c in clauses:
                 # a cue just before the words belongs to the statement: highlight it too
                 # ("does not support", "不支持")
@@ -381,27 +396,28 @@ def _first(x: tuple) -> float:
     return x[0]
 
 
-def _row(items: tuple, occ: dict, clause: int) -> list:
-    """For each unit of the phrasing, its best (similarity, token) in the clause, or None."""
-    out = []
-    for u, _, _ in items:
-        per = occ.get(u)
-        out.append(per.get(clause) if per is not None else None)
-    return out
+def _window_score(items: tuple, occ: dict, c: int, d: int) -> tuple[float, int, int]:
+    """(0-100, first token, last token) of a phrasing on clause ``c``, or on clauses ``c``
+    and ``d`` together (``d`` -1: ``c`` alone), each unit at its best occurrence there.
 
-
-def _row_score(items: tuple, row: list) -> float:
-    """0-100: weighted share of units found, times compactness.
-
-    Question words count only beside new ones. Units of a phrasing scattered over a long
-    clause are more likely chance than a statement; up to twice the units plus three
-    tokens in between cost nothing, more spread costs a square-root factor.
+    The score is the weighted share of units found, times compactness. Question words
+    count only beside new ones. Units of a phrasing scattered over a long clause are more
+    likely chance than a statement; up to twice the units plus three tokens in between
+    cost nothing, more spread costs a square-root factor.
     """
     new_total = new_hit = q_total = q_hit = 0.0
     lo = hi = -1
     k = 0
-    for (_, w, inq), x in zip(items, row, strict=True):
-        if x:
+    for u, w, inq in items:
+        per = occ.get(u)
+        x = None
+        if per is not None:
+            x = per.get(c)
+            if d >= 0:
+                y = per.get(d)
+                if y is not None and (x is None or x[0] < y[0]):
+                    x = y
+        if x is not None:
             sim, ti = x
             k += 1
             if lo < 0 or ti < lo:
@@ -417,11 +433,11 @@ def _row_score(items: tuple, row: list) -> float:
             new_total += w
             new_hit += w * sim
     if new_total == 0:
-        return 0.0  # a phrasing made only of the question's words cannot be told from echo
+        return 0.0, lo, hi  # made only of the question's words: cannot be told from echo
     g = new_hit / new_total
     score = 100.0 * (new_hit + g * q_hit) / (new_total + q_total)
     if k <= 1:
-        return score
+        return score, lo, hi
     spread = hi - lo + 1
     allowed = 2 * k + 3
-    return score if spread <= allowed else score * (allowed / spread) ** 0.5
+    return (score if spread <= allowed else score * (allowed / spread) ** 0.5), lo, hi

@@ -1,9 +1,13 @@
-"""What a grade is: plain frozen dataclasses that serialise to JSON."""
+"""What a grade is: immutable records that serialise to JSON.
+
+A grade holds one PointResult per key point, so those (and misconception hits) are named
+tuples: several are built per answer and a frozen dataclass costs three times as much.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from quiz.deck.errors import QuizError
 
@@ -17,8 +21,7 @@ class EmptyAnswer(QuizError):
         super().__init__(message)
 
 
-@dataclass(frozen=True)
-class PointResult:
+class PointResult(NamedTuple):
     id: str
     found: bool
     # 0-100: how well the best phrasing matched, with the right polarity. Matches too weak
@@ -37,8 +40,7 @@ class PointResult:
                 "phrasing": self.phrasing, "negated": self.negated}
 
 
-@dataclass(frozen=True)
-class MisconceptionHit:
+class MisconceptionHit(NamedTuple):
     id: str
     score: float  # 0-100
     span: tuple[int, int] | None
