@@ -5,7 +5,6 @@ from __future__ import annotations
 from quiz.deck.model import Card, pick
 from quiz.grading.feedback import compose
 from quiz.grading.keypoints import (
-    NO_HIT,
     Matcher,
     Target,
     compile_phrasing,
@@ -110,7 +109,7 @@ def evaluate(
     found_at = policy.point_found
     touched_at = policy.touched_at
     matches = matcher.point_group.match(seg, occ, policy.point_partial, found_at, bounds)
-    for t, (same, opp) in zip(matcher.points, matches):
+    for t, (same, opp) in zip(matcher.points, matches, strict=True):
         score = same.score
         negated = opp.score >= found_at and opp.score > score
         found = score >= found_at and not negated
