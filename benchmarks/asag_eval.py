@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import random
 import sys
 from collections import defaultdict
 from dataclasses import replace
@@ -32,34 +31,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from quiz.grading import grade, grade_reference  # noqa: E402
-from quiz.grading.metrics import macro_f1, pearson, quadratic_weighted_kappa  # noqa: E402
+from quiz.grading.metrics import (  # noqa: E402
+    cv_macro_f1,
+    folds_by_group,
+    pearson,
+    quadratic_weighted_kappa,
+)
 from quiz.grading.policy import DEFAULT, decide, point_credit  # noqa: E402
 
 ASAG = ROOT.parent / "shared" / "data" / "asag"
 ORD = {"wrong": 0, "partial": 1, "correct": 2}
 
 
-def folds_by_group(groups: list[str], k: int = 5, seed: int = 13) -> list[set[str]]:
-    g = sorted(set(groups))
-    random.Random(seed).shuffle(g)
-    return [set(g[i::k]) for i in range(k)]
-
-
 def cv_threshold(scores: list[float], gold: list[str], groups: list[str]) -> tuple[float, list]:
     """Macro-F1 of a one-threshold classifier, threshold fitted on the other folds."""
-    pred = [""] * len(scores)
-    chosen = []
-    for test in folds_by_group(groups):
-        train = [i for i, g in enumerate(groups) if g not in test]
-        cands = sorted({round(scores[i], 3) for i in train})
-        best = max(cands, key=lambda t: macro_f1([gold[i] for i in train],
-                                                 ["correct" if scores[i] >= t else "incorrect"
-                                                  for i in train]))
-        chosen.append(best)
-        for i, g in enumerate(groups):
-            if g in test:
-                pred[i] = "correct" if scores[i] >= best else "incorrect"
-    return macro_f1(gold, pred), chosen
+    return cv_macro_f1(scores, [g == "correct" for g in gold], groups)
 
 
 def baseline_score(refs: list[str], answer: str) -> float:

@@ -352,3 +352,46 @@ def test_quadratic_weighted_kappa():
 def test_macro_f1_and_pearson():
     assert macro_f1(["a", "a", "b", "b"], ["a", "a", "b", "a"]) == pytest.approx((0.8 + 2 / 3) / 2)
     assert pearson([1, 2, 3], [2, 4, 6]) == pytest.approx(1.0)
+
+
+def test_best_threshold_matches_a_recount_at_every_candidate():
+    import random
+
+    from quiz.grading.metrics import best_threshold
+
+    rng = random.Random(5)
+    for _ in range(30):
+        n = rng.randint(2, 60)
+        scores = [round(rng.random(), rng.choice((1, 2, 4))) for _ in range(n)]
+        positive = [rng.random() < 0.5 for _ in range(n)]
+        label = {True: "c", False: "i"}
+        gold = [label[p] for p in positive]
+        cands = sorted({round(s, 3) for s in scores})
+        brute = max(cands, key=lambda t: macro_f1(gold, [label[s >= t] for s in scores]))
+        assert best_threshold(scores, positive) == brute
+
+
+def test_cv_macro_f1_never_sees_the_held_out_group():
+    from quiz.grading.metrics import cv_macro_f1
+
+    # group "b" alone is separable by its own threshold (0.9) but not by the others' (0.3):
+    # a threshold fitted on data including "b" would classify it perfectly
+    scores = [0.2, 0.4, 0.25, 0.35, 0.85, 0.95]
+    positive = [False, True, False, True, False, True]
+    groups = ["a", "a", "c", "c", "b", "b"]
+    f1, chosen = cv_macro_f1(scores, positive, groups, k=3)
+    assert len(chosen) == 3
+    assert f1 < 1.0
+
+
+def test_grade_reference_credits_chinese_paraphrase_by_characters():
+    # 链式存储 / 链表存储: the paraphrase breaks the bigrams but keeps the characters
+    refs = ["采用链式存储结构，插入删除时不需要移动元素，只需修改指针。"]
+    q = "频繁插入删除的线性表宜采用何种存储结构？"
+    para = grade_reference(refs, "用链表来存，插入和删除只改指针，元素不用搬动。", q)
+    off = grade_reference(refs, "用数组，按下标随机访问很快。", q)
+    neg = grade_reference(refs, "插入删除时需要移动元素。", q)
+    # bigrams alone gave this paraphrase 0.15; characters lift it to 0.28
+    assert para.score > 0.25 and para.verdict != "wrong"
+    assert off.score < 0.05 and off.verdict == "wrong"
+    assert neg.score < para.score / 4 and neg.verdict == "wrong"

@@ -42,3 +42,52 @@ def pearson(x: Sequence[float], y: Sequence[float]) -> float:
     sxx = sum((a - mx) ** 2 for a in x)
     syy = sum((b - my) ** 2 for b in y)
     return 0.0 if sxx == 0 or syy == 0 else sxy / (sxx * syy) ** 0.5
+
+
+def folds_by_group(groups: Sequence[str], k: int = 5, seed: int = 13) -> list[set[str]]:
+    """``k`` disjoint sets of group names (questions, cards), shuffled by a fixed seed."""
+    import random
+
+    g = sorted(set(groups))
+    random.Random(seed).shuffle(g)
+    return [set(g[i::k]) for i in range(k)]
+
+
+def best_threshold(scores: Sequence[float], positive: Sequence[bool]) -> float:
+    """The threshold (a score rounded to 3 places) that maximises the two-class macro-F1 of
+    ``score >= threshold``; the lowest of equals. A sweep over sorted scores, not a
+    recount per candidate, so thousands of answers take milliseconds."""
+    from bisect import bisect_left
+
+    pos = sorted(s for s, p in zip(scores, positive, strict=True) if p)
+    neg = sorted(s for s, p in zip(scores, positive, strict=True) if not p)
+    best_t, best_f = 0.0, -1.0
+    for t in sorted({round(s, 3) for s in scores}):
+        tp = len(pos) - bisect_left(pos, t)  # positives predicted positive
+        fp = len(neg) - bisect_left(neg, t)
+        fn = len(pos) - tp
+        tn = len(neg) - fp
+        f_pos = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        f_neg = 2 * tn / (2 * tn + fn + fp) if tn else 0.0
+        f = (f_pos + f_neg) / 2
+        if f > best_f:
+            best_t, best_f = t, f
+    return best_t
+
+
+def cv_macro_f1(scores: Sequence[float], positive: Sequence[bool], groups: Sequence[str],
+                k: int = 5) -> tuple[float, list[float]]:
+    """Macro-F1 of one threshold on ``scores``, the threshold fitted on the other folds
+    (folds grouped by ``groups``: no group is in both); returns it and each fold's
+    threshold."""
+    pred = [False] * len(scores)
+    chosen = []
+    for test in folds_by_group(groups, k):
+        train = [i for i, g in enumerate(groups) if g not in test]
+        t = best_threshold([scores[i] for i in train], [positive[i] for i in train])
+        chosen.append(t)
+        for i, g in enumerate(groups):
+            if g in test:
+                pred[i] = scores[i] >= t
+    label = {True: "correct", False: "incorrect"}
+    return macro_f1([label[p] for p in positive], [label[p] for p in pred]), chosen

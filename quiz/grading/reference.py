@@ -3,19 +3,22 @@
 Each reference is cut into clauses; each clause becomes a key point whose one phrasing
 is the clause, matched like any key point (clause windows, negation). Free-text
 references are long and students cover them loosely, so the score also counts the
-reference's words found anywhere in the answer (question words aside); the two are
-averaged. Polarity is checked in both. With several references the best-matching one
-counts.
+reference's words found anywhere in the answer (question words aside), and for Chinese
+its characters too (a paraphrase keeps characters where it breaks bigrams: 链式存储 /
+链表存储). The clause score weighs half for a reference of one or two clauses and less
+for longer ones: a long model answer is not a list of key points, and students cover it
+in clauses of their own. Polarity is checked throughout. With several references the
+best-matching one counts. benchmarks/README.md has the figures behind these choices.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from quiz.grading.grade import evaluate
 from quiz.grading.keypoints import Matcher, Target, compile_phrasing, question_units
-from quiz.grading.normalize import detect_lang
+from quiz.grading.normalize import detect_lang, is_cjk
 from quiz.grading.policy import Policy, decide
 from quiz.grading.result import EmptyAnswer, Grade
 from quiz.grading.segment import segment
@@ -28,17 +31,31 @@ _CLAUSE = re.compile(r"[。！？!?；;\n]+|(?<=[a-z0-9)])\.(?:\s+|$)|[,，]\s*"
 # short references): no one value fits both, so `correct` sits between them.
 REFERENCE_POLICY = Policy(correct=0.3, partial=0.1)
 
-_CACHE: dict[tuple, list[tuple[Matcher, dict[str, str]]]] = {}
 
 
-def _matchers(references: tuple[str, ...], question: str | None):
+@dataclass(frozen=True)
+class _Reference:
+    """One reference answer, compiled."""
+
+    matcher: Matcher
+    labels: dict[str, str]
+    clause_weight: float  # share of the clause score in the total
+    # Chinese characters of each clause (question characters aside), with its polarity
+    chars: tuple[tuple[int, frozenset[str]], ...]
+
+
+_CACHE: dict[tuple, list[_Reference]] = {}
+
+
+def _matchers(references: tuple[str, ...], question: str | None) -> list[_Reference]:
     key = (references, question)
     got = _CACHE.get(key)
     if got is None:
         qunits = question_units([question]) if question else frozenset()
+        qchars = {ch for u in qunits if is_cjk(u[0]) for ch in u}
         got = []
         for ref in references:
-            points, labels = [], {}
+            points, labels, chars = [], {}, []
             for i, clause in enumerate(x.strip() for x in _CLAUSE.split(ref)):
                 if not clause:
                     continue
@@ -48,7 +65,12 @@ def _matchers(references: tuple[str, ...], question: str | None):
                 pid = f"r{i}"
                 points.append(Target(pid, float(len(ph.units)) ** 0.5, (ph,)))
                 labels[pid] = clause
-            got.append((Matcher(points, [], qunits), labels))
+                cc = frozenset(ch for u in ph.units if is_cjk(u[0]) for ch in u) - qchars
+                if cc:
+                    chars.append((ph.parity, cc))
+            clause_weight = 0.5 * min(1.0, 2 / len(points)) if points else 0.0
+            got.append(_Reference(Matcher(points, [], qunits), labels, clause_weight,
+                                  tuple(chars)))
         if len(_CACHE) > 4096:
             _CACHE.clear()
         _CACHE[key] = got
@@ -78,9 +100,32 @@ def _global_coverage(matcher: Matcher, occ: dict, seg) -> float:
     return num / den if den else 0.0
 
 
+def _answer_chars(seg) -> tuple[set[str], set[str]]:
+    """The answer's Chinese content characters, by the polarity of their clause."""
+    have: tuple[set[str], set[str]] = (set(), set())
+    cues = seg.clause_cues
+    for units, clause in zip(seg.units, seg.clauses, strict=True):
+        u = units[0]
+        if is_cjk(u[0]):
+            have[cues[clause] % 2].update(u)
+    return have
+
+
+def _char_coverage(ref: _Reference, have: tuple[set[str], set[str]]) -> float:
+    num = den = 0
+    for parity, chars in ref.chars:
+        den += len(chars)
+        num += len(chars & have[parity])
+    return num / den if den else 0.0
+
+
 def grade_reference(references: list[str], answer: str, question: str | None = None,
                     lang: str | None = None, policy: Policy = REFERENCE_POLICY) -> Grade:
-    """Grade ``answer`` against free-text reference answers; the best-matching one counts."""
+    """Grade ``answer`` against free-text reference answers; the best-matching one counts.
+
+    An answer that only echoes the question scores nothing without a rule of its own:
+    the question's words earn no coverage, and a clause of them alone matches nothing.
+    """
     if not isinstance(answer, str) or not answer.strip():
         raise EmptyAnswer()
     refs = tuple(r for r in references if isinstance(r, str) and r.strip())
@@ -88,13 +133,17 @@ def grade_reference(references: list[str], answer: str, question: str | None = N
         raise ValueError("grade_reference needs at least one non-empty reference answer")
     lang = lang or detect_lang(answer)
     seg = segment(answer)
+    have = None
     best: Grade | None = None
-    for matcher, labels in _matchers(refs, question or None):
-        g = evaluate(matcher, answer, lang, labels, {}, policy, seg=seg)
-        occ = matcher.occurrences(seg)
-        score = (g.score + _global_coverage(matcher, occ, seg)) / 2
-        if "question-echo" in g.flags:
-            score = 0.0
+    for ref in _matchers(refs, question or None):
+        g = evaluate(ref.matcher, answer, lang, ref.labels, {}, policy, seg=seg)
+        words = _global_coverage(ref.matcher, ref.matcher.occurrences(seg), seg)
+        if ref.chars:
+            if have is None:
+                have = _answer_chars(seg)
+            words = (words + _char_coverage(ref, have)) / 2
+        a = ref.clause_weight
+        score = a * g.score + (1 - a) * words
         if best is None or score > best.score:
             _, verdict = decide(score, 0.0, 0, False, policy)
             best = replace(g, score=score, verdict=verdict)
