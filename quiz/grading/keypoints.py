@@ -140,6 +140,7 @@ class Matcher:
         self.vocab = frozenset(vocab)
         self._latin = sorted(u for u in vocab if not is_cjk(u[0]) and fuzzy_cutoff(u) is not None)
         self._cache: dict[str, tuple[tuple[str, float], ...]] = {}
+        self.extra: dict[str, object] = {}  # what callers derive once per matcher
 
     def lookup(self, unit: str) -> tuple[tuple[str, float], ...]:
         """Vocabulary units this answer unit stands for, with a similarity in (0, 1]."""
