@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -395,3 +397,18 @@ def test_grade_reference_credits_chinese_paraphrase_by_characters():
     assert para.score > 0.25 and para.verdict != "wrong"
     assert off.score < 0.05 and off.verdict == "wrong"
     assert neg.score < para.score / 4 and neg.verdict == "wrong"
+
+
+def test_to_json_is_the_encoded_dict_with_shared_missed_points():
+    enc = json.JSONEncoder(ensure_ascii=False).encode
+    missed: dict = {}
+    answers = ["默认就是多线程，可以用 torch.set_num_threads 设置。", "no idea",
+               "It is single-threaded; you cannot change it.", "TorchScript, .ptl, XNNPACK"]
+    for n, answer in enumerate(answers * 2, 1):
+        for card in (THREADS, FORMATS):
+            g = grade(card, answer)
+            head = {"line": n, "card": card.id}
+            assert g.to_json(enc, head, missed) == enc({**head, **g.to_dict()})
+    # only unmatched points are kept, one entry per point id
+    assert missed and all(p.span is None for p in missed)
+    assert len(missed) <= len(THREADS.key_points) + len(FORMATS.key_points)

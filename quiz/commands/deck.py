@@ -7,8 +7,15 @@ import json
 import sys
 
 from quiz.deck.errors import DeckError, QuizError
-from quiz.deck.loader import load_deck
 from quiz.deck.model import pick
+
+
+def load_deck(path=None):
+    """quiz.deck.loader.load_deck, imported on first use: the loader brings PyYAML (about
+    20 ms), which `quiz grade` and the app do not need when the deck cache is fresh."""
+    from quiz.deck.loader import load_deck as load
+
+    return load(path)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,7 +6,6 @@ import argparse
 import gc
 import json
 import sys
-from typing import Any
 
 from quiz.deck.errors import QuizError
 
@@ -81,6 +80,7 @@ def _batch(args) -> int:
     # one encoder for the whole batch: json.dumps(..., ensure_ascii=False) builds a new
     # one per call
     encode = json.JSONEncoder(ensure_ascii=False).encode
+    missed: dict = {}  # JSON of key points nothing matched (Grade.to_json)
     # Grading builds many small tuples and lists and no reference cycles, yet the cyclic
     # collector would traverse the deck and the compiled cards again and again (3-6 % of a
     # batch's time, benchmarks/README.md). It is paused for the batch and run every
@@ -107,7 +107,7 @@ def _batch(args) -> int:
                         raise QuizError("references must be a non-empty list of strings")
                     q = row.get("question")
                     g = grade_reference(refs, answer, q if isinstance(q, str) else None, lang)
-                    res: dict[str, Any] = {"line": n, **g.to_dict()}
+                    text = encode({"line": n, **g.to_dict()})
                 else:
                     card_id = _field(row, "card", str)
                     if deck is None:
@@ -119,14 +119,14 @@ def _batch(args) -> int:
 
                         card = find_card(deck, card_id)  # raises, suggesting close ids
                     g = grade(card, answer, lang)
-                    res = {"line": n, "card": card_id, **g.to_dict()}
+                    text = g.to_json(encode, {"line": n, "card": card_id}, missed)
             except json.JSONDecodeError as e:
-                res = {"line": n, "error": f"invalid JSON: {e.msg} (column {e.colno})"}
-            except (QuizError, ValueError) as e:
-                res = {"line": n, "error": str(e)}
-            if "error" in res:
                 failed += 1
-            out.write(encode(res) + "\n")
+                text = encode({"line": n, "error": f"invalid JSON: {e.msg} (column {e.colno})"})
+            except (QuizError, ValueError) as e:
+                failed += 1
+                text = encode({"line": n, "error": str(e)})
+            out.write(text + "\n")
     finally:
         if gc_was_on:
             gc.enable()

@@ -6,6 +6,7 @@ tuples: several are built per answer and a frozen dataclass costs three times as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -74,3 +75,27 @@ class Grade:
             "feedback": self.feedback,
             "flags": list(self.flags),
         }
+
+    def to_json(self, encode: Callable[[Any], str], head: dict[str, Any],
+                missed: dict[PointResult, str]) -> str:
+        """``encode({**head, **self.to_dict()})``, the same text, built faster for batches.
+
+        A key point nothing matched has the same JSON in every grade, and most points of
+        most answers are such: ``missed`` (kept by the caller for one ``encode``) holds
+        their text, so each is encoded once per batch instead of once per answer.
+        ``encode`` must use json's default separators, as ``json.JSONEncoder().encode``.
+        """
+        first = encode({**head, "score": round(self.score, 4), "verdict": self.verdict,
+                        "lang": self.lang})
+        rest = encode({"misconceptions": [m.to_dict() for m in self.misconceptions],
+                       "feedback": self.feedback, "flags": list(self.flags)})
+        parts = []
+        for p in self.key_points:
+            if p.span is None:
+                text = missed.get(p)
+                if text is None:
+                    text = missed[p] = encode(p.to_dict())
+            else:
+                text = encode(p.to_dict())
+            parts.append(text)
+        return f'{first[:-1]}, "key_points": [{", ".join(parts)}], {rest[1:]}'

@@ -192,9 +192,9 @@ def segment(text: str) -> Segmented:
     prev_word = ""
     lat_info = _LAT_INFO.get
     for m in _MASTER.finditer(s):
-        kind = m.lastgroup
-        if kind == "lat":
-            tok = m.group()
+        kind = m.lastindex  # 1 cjk, 2 lat, 3 strong, 4 weak (integers: cheaper than names)
+        if kind == 2:
+            tok = m[0]
             info = lat_info(tok) or _lat_info(tok)
             k = info[0]
             if k == 0:
@@ -225,14 +225,12 @@ def segment(text: str) -> Segmented:
                 elif info[3]:
                     func += 1
             prev_word = info[2]
-        elif kind == "cjk":
+        elif kind == 1:
             a, b = m.span()
             func += _cjk_run(s, a, b, st)
             prev_word = ""
-        elif kind == "strong":
-            st.new_clause(True)
         else:
-            st.new_clause(False)
+            st.new_clause(kind == 3)
     return Segmented(f, st.units, st.starts, st.ends, st.clauses, st.cues, st.cue_at,
                      st.sent, func)
 
