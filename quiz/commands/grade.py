@@ -77,9 +77,7 @@ def _batch(args) -> int:
     failed = 0
     stream = sys.stdin if args.jsonl == "-" else _open(args.jsonl)
     out = sys.stdout
-    # one encoder for the whole batch: json.dumps(..., ensure_ascii=False) builds a new
-    # one per call
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    encode = _encoder()
     missed: dict = {}  # JSON of key points nothing matched (Grade.to_json)
     # Grading builds many small tuples and lists and no reference cycles, yet the cyclic
     # collector would traverse the deck and the compiled cards again and again (3-6 % of a
@@ -135,6 +133,27 @@ def _batch(args) -> int:
     if failed:
         print(f"quiz: grade: {failed} line(s) failed", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _encoder():
+    """``json.JSONEncoder(ensure_ascii=False).encode``, the same text, set up once.
+
+    The encoder's own ``encode`` builds its C encoder again at every call; a batch encodes
+    several objects per answer, so the C encoder is made once here (CPython's json ships
+    it; elsewhere the plain method is used)."""
+    from json.encoder import c_make_encoder, encode_basestring
+
+    enc = json.JSONEncoder(ensure_ascii=False)
+    if c_make_encoder is None:
+        return enc.encode
+    make = c_make_encoder(None, enc.default, encode_basestring, None, ": ", ", ",
+                          False, False, True)
+    join = "".join
+
+    def encode(o) -> str:
+        return join(make(o, 0))
+
+    return encode
 
 
 def _load_deck(args):

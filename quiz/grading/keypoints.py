@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -26,8 +27,10 @@ from quiz.grading.segment import Segmented, segment
 PAIR_FACTOR = 0.96
 
 
-@dataclass(frozen=True)
-class Phrasing:
+class Phrasing(NamedTuple):
+    """One way of saying a key point or misconception, compiled (a named tuple: a card
+    has dozens, a deck thousands, and each is built at every start)."""
+
     text: str
     lang: str
     units: tuple[str, ...]
@@ -60,6 +63,7 @@ class Hit(NamedTuple):
 NO_HIT = Hit(0.0, None, None)
 
 
+@lru_cache(maxsize=65536)  # a deck has a few thousand distinct units, each in many phrasings
 def unit_weight(unit: str) -> float:
     """Identifiers and API names say most; generic domain words say little."""
     if is_cjk(unit[0]):
@@ -73,6 +77,7 @@ def unit_weight(unit: str) -> float:
     return 1.0
 
 
+@lru_cache(maxsize=65536)
 def fuzzy_cutoff(unit: str) -> float | None:
     """Minimum rapidfuzz ratio for a typo match, or None where only exact will do."""
     if len(unit) <= 3 or unit.isdigit() or is_cjk(unit[0]):
@@ -85,10 +90,7 @@ def fuzzy_cutoff(unit: str) -> float | None:
 
 def compile_phrasing(text: str, lang: str, question_units: frozenset[str]) -> Phrasing | None:
     seg = segment(text)
-    units: list[str] = []
-    for tu in seg.units:
-        if tu[0] not in units:
-            units.append(tu[0])
+    units = list(dict.fromkeys([tu[0] for tu in seg.units]))  # first occurrences, in order
     if not units:
         return None
     parity = sum(seg.clause_cues) % 2
@@ -128,8 +130,9 @@ class Matcher:
         for g in (self.point_group, self.misconception_group):
             for u, (pn, pq) in g.post.items():
                 new, q = self.post.setdefault(u, ([], []))
-                new.extend((g.offset + fi, w) for fi, w in pn)
-                q.extend((g.offset + fi, w) for fi, w in pq)
+                off = g.offset
+                new += [(off + fi, w) for fi, w in pn]
+                q += [(off + fi, w) for fi, w in pq]
         self.n_flat = len(self.point_group.phrasings) + len(self.misconception_group.phrasings)
         self.totals = self.point_group.totals + self.misconception_group.totals
         self.question_units = qunits
@@ -385,11 +388,22 @@ def _unit_sums(post: dict, n_flat: int, occ: dict) -> tuple[list[float], list[fl
         p = post.get(u)
         if p is None:
             continue
-        sim = max(per.values())[0] if len(per) > 1 else next(iter(per.values()))[0]
-        for fi, w in p[0]:
-            nh_all[fi] += w * sim
-        for fi, w in p[1]:
-            qh_all[fi] += w * sim
+        new, q = p
+        if len(per) == 1:
+            for x in per.values():
+                sim = x[0]
+        else:
+            sim = max(per.values())[0]
+        if sim == 1.0:  # an exact hit, nearly all of them: w * 1.0 is w
+            for fi, w in new:
+                nh_all[fi] += w
+            for fi, w in q:
+                qh_all[fi] += w
+        else:
+            for fi, w in new:
+                nh_all[fi] += w * sim
+            for fi, w in q:
+                qh_all[fi] += w * sim
     return nh_all, qh_all
 
 
