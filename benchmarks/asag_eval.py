@@ -36,6 +36,7 @@ from quiz.grading.metrics import (  # noqa: E402
     folds_by_group,
     pearson,
     quadratic_weighted_kappa,
+    spearman,
 )
 from quiz.grading.policy import DEFAULT, decide, point_credit  # noqa: E402
 
@@ -121,7 +122,8 @@ def run_asag() -> None:
         base.append(baseline_score(r["reference_answers"], r["student_answer"]))
         gold.append(r["score_0_10"])
     print(f"{'ADS (zh)':12} n={len(gold):5}  Pearson r: grade_reference {pearson(ours, gold):.3f}; "
-          f"baseline token_sort_ratio (characters) {pearson(base, gold):.3f}")
+          f"baseline token_sort_ratio (characters) {pearson(base, gold):.3f}; Spearman rho: "
+          f"{spearman(ours, gold):.3f} vs {spearman(base, gold):.3f}")
 
 
 GRID = {

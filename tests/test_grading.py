@@ -412,3 +412,12 @@ def test_to_json_is_the_encoded_dict_with_shared_missed_points():
     # only unmatched points are kept, one entry per point id
     assert missed and all(p.span is None for p in missed)
     assert len(missed) <= len(THREADS.key_points) + len(FORMATS.key_points)
+
+
+def test_spearman_ranks_and_ties():
+    from quiz.grading.metrics import spearman
+
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 1000]) == pytest.approx(1.0)  # any monotone
+    assert spearman([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
+    # ties share a rank: [0, 0, 1] ranks as [0.5, 0.5, 2]
+    assert spearman([0, 0, 1], [1, 2, 3]) == pytest.approx(pearson([0.5, 0.5, 2], [0, 1, 2]))

@@ -91,3 +91,24 @@ def cv_macro_f1(scores: Sequence[float], positive: Sequence[bool], groups: Seque
                 pred[i] = scores[i] >= t
     label = {True: "correct", False: "incorrect"}
     return macro_f1([label[p] for p in positive], [label[p] for p in pred]), chosen
+
+
+def _ranks(v: Sequence[float]) -> list[float]:
+    """Ranks from 0, ties sharing their mean rank."""
+    order = sorted(range(len(v)), key=v.__getitem__)
+    out = [0.0] * len(v)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and v[order[j + 1]] == v[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            out[order[k]] = (i + j) / 2
+        i = j + 1
+    return out
+
+
+def spearman(x: Sequence[float], y: Sequence[float]) -> float:
+    """Rank correlation: how well ``x`` orders the items as ``y`` does, whatever the scale
+    (a score need not be linear in a 0-10 human grade to rank answers right)."""
+    return pearson(_ranks(x), _ranks(y))
