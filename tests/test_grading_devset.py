@@ -77,3 +77,23 @@ def test_every_model_answer_of_the_shipped_deck_grades_correct():
                            f"{[m.id for m in g.misconceptions]}")
     # a few may lag while the deck is being edited; most must hold
     assert len(bad) <= max(1, len(deck.cards) // 20), "\n".join(bad)
+
+
+@pytest.mark.parametrize("answer", ["不支持多线程", "PyTorch Mobile 不支持多线程。",
+                                    "It does not support multithreading.",
+                                    "PyTorch Mobile doesn't support multi-threading."])
+def test_the_seed_claim_in_the_questions_own_words_is_a_flagged_misconception(answer):
+    # The question asks "支持多线程吗？"; the seed answered "不支持": every word is the
+    # question's, but the statement is the misconception, not an echo.
+    card = load_deck().card("mobile-multithreading")
+    g = grade(card, answer)
+    assert g.verdict == "wrong"
+    assert [m.id for m in g.misconceptions] == ["single-thread-default"]
+    assert "question-echo" not in g.flags
+
+
+def test_a_double_negation_of_the_seed_claim_is_not_flagged():
+    card = load_deck().card("mobile-multithreading")
+    g = grade(card, "并不是不支持多线程：默认就用多个线程做算子内并行，"
+                    "可以用 torch.set_num_threads 设置线程数")
+    assert not g.misconceptions and g.verdict == "correct"

@@ -177,7 +177,10 @@ def evaluate(
         flags.append("negated-point")
     if hits:
         flags.append("misconception")
-    if not any(p.found for p in points) and echo_share(seg, matcher.question_units) >= 0.6:
+    # An answer that states a misconception in the question's words ("不支持多线程" to
+    # "支持多线程吗？") says something, wrongly: that is not an echo.
+    if (not hits and not any(p.found for p in points)
+            and echo_share(seg, matcher.question_units) >= 0.6):
         flags.append("question-echo")
     if keyword_list:
         flags.append("keyword-list")
