@@ -147,3 +147,13 @@ def test_jsonl_uses_the_deck_cache_and_follows_edits(deck, capsys, tmp_path):
     os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     code, out, _ = run(argv, capsys)
     assert code == 0 and json.loads(out)["misconceptions"] == []
+
+
+def test_batch_encoder_writes_what_json_dumps_writes():
+    from quiz.commands.grade import _encoder
+
+    encode = _encoder()
+    for obj in ({"line": 3, "score": 0.1 + 0.2, "span": [0, 12], "matched": "不支持多线程 \"x\"\n",
+                 "found": False, "phrasing": None, "flags": [], "nested": {"a": [1.5e-7, -0.0]}},
+                [], "纯文本", 12, None):
+        assert encode(obj) == json.dumps(obj, ensure_ascii=False)
