@@ -38,11 +38,19 @@ def compose(verdict: str, lang: str, points: tuple[PointResult, ...], labels: di
     t = _TEXT.get(lang, _TEXT["en"])
     out = [t[verdict]]
     if points:
-        out.append(t["covered"].format(n=sum(p.found for p in points), m=len(points)))
-        missed = [labels.get(p.id, p.id) for p in points if not p.found and not p.negated]
+        found = 0
+        missed: list[str] = []
+        negated: list[str] = []
+        for p in points:  # one pass: a found point is never negated
+            if p.found:
+                found += 1
+            elif p.negated:
+                negated.append(labels.get(p.id, p.id))
+            else:
+                missed.append(labels.get(p.id, p.id))
+        out.append(t["covered"].format(n=found, m=len(points)))
         if missed:
             out.append(t["missed"].format(items=t["sep"].join(missed)))
-        negated = [labels.get(p.id, p.id) for p in points if p.negated]
         if negated:
             out.append(t["negated"].format(items=t["sep"].join(negated)))
     for m in misconceptions:

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import NamedTuple
 
 # Quotes and dashes people type from phones and IMEs, folded so "doesn’t" == "doesn't".
 _FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
-@dataclass(frozen=True)
-class Folded:
-    """A normalised text and, for each of its characters, the index in the original."""
+class Folded(NamedTuple):
+    """A normalised text and, for each of its characters, the index in the original
+    (a ``range`` where folding kept every offset, as it nearly always does: no tuple of a
+    hundred integers to build per answer)."""
 
     text: str
-    origin: tuple[int, ...]
+    origin: Sequence[int]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of the folded text back to the original text."""
@@ -55,11 +57,11 @@ def _fold_match(m: re.Match) -> str:
 def fold(text: str) -> Folded:
     """NFKC + lower case, character by character, so offsets survive expansions (e.g. ﬁ)."""
     if text.isascii():
-        return Folded(text.lower(), tuple(range(len(text))))
+        return Folded(text.lower(), range(len(text)))
     folded = _ODD.sub(_fold_match, text)
     if len(folded) == len(text):
         # one character for one almost always (，-> , ；-> ;): offsets stay put
-        return Folded(folded, tuple(range(len(text))))
+        return Folded(folded, range(len(text)))
     parts = [ch.lower() if ch.isascii() else _fold_char(ch) for ch in text]
     origin = [i for i, p in enumerate(parts) for _ in p]
     return Folded("".join(parts), tuple(origin))

@@ -7,6 +7,10 @@ import re
 from quiz.grading.segment import Segmented
 
 _ITEM_SPLIT = re.compile(r"[,，、;；/|\n]+|\s+-\s+")
+# Without a "-" in the text only runs of separator characters split it: a plain character
+# class, which the regex engine scans far faster than the alternation (whose " - " branch
+# is tried at every space).
+_SEP_RUNS = re.compile(r"[,，、;；/|\n]+")
 _WORD = re.compile(r"[a-z0-9_.()\"'=]+")
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -20,7 +24,8 @@ def is_keyword_list(seg: Segmented) -> bool:
     if len(seg.units) < 3:
         return False
     text = seg.folded.text
-    items = [x for x in _ITEM_SPLIT.split(text) if x.strip()]
+    parts = (_ITEM_SPLIT if "-" in text else _SEP_RUNS).split(text)
+    items = [x for x in parts if x.strip()]
     n = len(items)
     if n >= 3:
         # an item of more than 40 characters is never a term or two: skip counting it
@@ -40,6 +45,8 @@ def is_keyword_list(seg: Segmented) -> bool:
 
 def _item_size(item: str) -> float:
     """Words in an item; two Chinese characters count as one word."""
+    if item.isascii():
+        return len(_WORD.findall(item))
     cjk = len(_CJK.findall(item))
     return len(_WORD.findall(item)) + cjk / 2
 
