@@ -7,6 +7,10 @@ Inputs: the labelled dev set, every card's model answer in zh and en, synthetic
 answers (shuffles, truncations, negations, mixed zh/en, typos) from random.Random(0),
 and, for grade_reference, every 4th answer of the ASAG training files in
 ../shared/data/asag (when they are there).
+
+The synthetic answers are drawn from the deck's own texts, so any edit to the deck changes
+the inputs (one added phrasing showed 1,826 "differences"): write the golden file from the
+commit a speed change starts from, after any content edit, never across one.
 """
 
 from __future__ import annotations
