@@ -44,11 +44,6 @@ ASAG = ROOT.parent / "shared" / "data" / "asag"
 ORD = {"wrong": 0, "partial": 1, "correct": 2}
 
 
-def cv_threshold(scores: list[float], gold: list[str], groups: list[str]) -> tuple[float, list]:
-    """Macro-F1 of a one-threshold classifier, threshold fitted on the other folds."""
-    return cv_macro_f1(scores, [g == "correct" for g in gold], groups)
-
-
 def baseline_score(refs: list[str], answer: str) -> float:
     from rapidfuzz import fuzz, utils
 
@@ -105,10 +100,10 @@ def run_asag() -> None:
             g = grade_reference(refs, r["student_answer"], r["question"], "en")
             ours.append(g.score)
             base.append(baseline_score(refs, r["student_answer"]))
-            gold.append(r["label_2way"])
+            gold.append(r["label_2way"] == "correct")
             groups.append(r["question_id"])
-        f1, th = cv_threshold(ours, gold, groups)
-        bf1, bth = cv_threshold(base, gold, groups)
+        f1, th = cv_macro_f1(ours, gold, groups)
+        bf1, bth = cv_macro_f1(base, gold, groups)
         print(f"{ds:12} n={len(gold):5}  2-way macro-F1 (5-fold CV by question): "
               f"grade_reference {f1:.3f} (thresholds {', '.join(f'{t:.2f}' for t in th)}); "
               f"baseline token_sort_ratio {bf1:.3f}")

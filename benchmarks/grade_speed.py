@@ -67,6 +67,16 @@ def ten_point_deck(deck, out: Path) -> dict[str, str]:
     return names
 
 
+def _repeat(rows: list, n: int) -> list:
+    return (rows * (n // len(rows) + 1))[:n]
+
+
+def _write_jsonl(path: Path, rows: list) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                    encoding="utf-8")
+    return path
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lines", type=int, default=5000)
@@ -89,10 +99,8 @@ def main() -> None:
         ("shipped deck (<= 5 key points)", None, base),
         ("10 key points per card", str(deck10), [{**r, "card": twin[r["card"]]} for r in base]),
     ):
-        batch = (batch * (args.lines // len(batch) + 1))[: args.lines]
-        path = tmp / f"{len(variants)}.jsonl"
-        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in batch),
-                        encoding="utf-8")
+        batch = _repeat(batch, args.lines)
+        path = _write_jsonl(tmp / f"{len(variants)}.jsonl", batch)
         deck = load_deck(deck_arg)
         cards = {c.id: c for c in deck.cards}
         used = {r["card"] for r in batch}
@@ -103,17 +111,15 @@ def main() -> None:
         ns = argparse.Namespace(jsonl=str(path), deck=deck_arg, lang=None, data_dir=None)
         with redirect_stdout(io.StringIO()):
             _batch(ns)  # fills the deck cache, as any earlier run of the command would
-        long_path = None
+        files = [(path, len(batch))]
         if args.long_lines:
-            long_batch = (batch * (args.long_lines // len(batch) + 1))[: args.long_lines]
-            long_path = tmp / f"{len(variants)}-long.jsonl"
-            long_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
-                                         for r in long_batch), encoding="utf-8")
-        variants[name] = (ns, batch, cards, path, long_path)
+            files.append((_write_jsonl(tmp / f"{len(variants)}-long.jsonl",
+                                       _repeat(batch, args.long_lines)), args.long_lines))
+        variants[name] = (ns, batch, cards, files)
 
     times: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for _ in range(args.runs):
-        for name, (ns, batch, cards, _, _) in variants.items():
+        for name, (ns, batch, cards, _) in variants.items():
             _CACHE.clear()  # each run compiles the cards again, as a fresh process would
             t0, c0 = time.perf_counter(), time.process_time()
             with redirect_stdout(io.StringIO()):
@@ -142,10 +148,8 @@ def main() -> None:
               f"{args.process_runs}:")
         quiz = Path(sys.executable).with_name("quiz")
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        for name, (ns, _, _, path, long_path) in variants.items():
-            for p in (path, long_path):
-                if p is None:
-                    continue
+        for name, (ns, _, _, files) in variants.items():
+            for p, n in files:
                 cmd = [str(quiz), "grade", "--jsonl", str(p)]
                 if ns.deck:
                     cmd += ["--deck", ns.deck]
@@ -159,7 +163,6 @@ def main() -> None:
                     after = os.times()
                     cpu.append((after.children_user - before.children_user)
                                + (after.children_system - before.children_system))
-                n = sum(1 for _ in p.open(encoding="utf-8"))
                 print(f"  {name:32} {n:6} lines {n / statistics.median(cpu):6.0f} answers per "
                       f"CPU-second, {n / statistics.median(wall):6.0f}/s wall")
 

@@ -78,21 +78,6 @@ def card_matcher(card: Card) -> CardMatcher:
     return cm
 
 
-def _missed(matcher: Matcher) -> tuple[tuple[PointResult, ...], float]:
-    """Each key point's result when nothing matched it (immutable, so shared by every
-    grade), and the points' total weight."""
-    got = matcher.extra.get("missed")
-    if got is None:
-        total = 0.0
-        for t in matcher.points:
-            total += t.weight
-        got = matcher.extra["missed"] = (
-            tuple(PointResult(t.id, False, 0.0, None, None, None, False) for t in matcher.points),
-            total,
-        )
-    return got
-
-
 def grade(card: Card, answer: str, lang: str | None = None, policy: Policy = DEFAULT) -> Grade:
     """Grade a free-text answer to ``card``; ``lang`` None means detect it from the answer."""
     if not isinstance(answer, str) or not answer.strip():
@@ -121,14 +106,15 @@ def evaluate(
     occ = matcher.occurrences(seg)
     bounds = matcher.bounds(occ)
     points: list[PointResult] = []
-    credit = touched = 0.0
+    total = credit = touched = 0.0
     found_at = policy.point_found
     touched_at = policy.touched_at
-    missed, total = _missed(matcher)
     matches = matcher.point_group.match(seg, occ, policy.point_partial, found_at, bounds)
-    for i, pair in enumerate(matches):
-        if pair is NO_PAIR:
-            points.append(missed[i])  # most points of most answers: nothing to build
+    for t, pair in zip(matcher.points, matches, strict=True):
+        w = t.weight
+        total += w
+        if pair is NO_PAIR:  # most points of most answers: nothing matched
+            points.append(PointResult(t.id, False, 0.0, None, None, None, False))
             continue
         same, opp = pair
         score = same.score
@@ -137,12 +123,11 @@ def evaluate(
         shown = opp if negated else same
         span = shown.span
         points.append(PointResult(
-            missed[i].id, found, score, span,
+            t.id, found, score, span,
             answer[span[0]:span[1]] if span else None,
             shown.phrasing.text if shown.phrasing else None,
             negated,
         ))
-        w = matcher.points[i].weight
         if found:
             credit += w
         elif score:

@@ -143,7 +143,6 @@ class Matcher:
         self.vocab = frozenset(vocab)
         self._latin = sorted(u for u in vocab if not is_cjk(u[0]) and fuzzy_cutoff(u) is not None)
         self._cache: dict[str, tuple[tuple[str, float], ...]] = {}
-        self.extra: dict[str, object] = {}  # what callers derive once per matcher
 
     def lookup(self, unit: str) -> tuple[tuple[str, float], ...]:
         """Vocabulary units this answer unit stands for, with a similarity in (0, 1]."""
@@ -243,7 +242,7 @@ class TargetGroup:
             self.totals.append((new, new + q))
 
     def match(self, seg: Segmented, occ: dict, floor: float, opposite_floor: float,
-              bounds: list[tuple[int, float]] | None = None) -> list[tuple[Hit, Hit]]:
+              bounds: list[tuple[int, float]]) -> list[tuple[Hit, Hit]]:
         """For each target: its best hit with the phrasing's polarity, and with the opposite.
 
         The weighted share of a phrasing's units in each clause is summed through the
@@ -254,20 +253,13 @@ class TargetGroup:
         nor is an opposite hit that cannot beat the best same-polarity one, since only such
         a hit makes a point negated (and only then is the opposite hit shown).
         """
-        # Stage 1: each phrasing's bound with every unit at its best anywhere in the answer
-        # (``bounds``: Matcher.bounds, computed once for both groups, phrasings numbered
-        # from this group's offset).
-        n_flat = len(self.phrasings)
+        # Stage 1 (``bounds``: Matcher.bounds, computed once for both groups): each
+        # phrasing's bound with every unit at its best anywhere in the answer, phrasings
+        # numbered from this group's offset.
         offset = self.offset
-        if bounds is None:
-            nh_all, qh_all = _unit_sums(self.post, n_flat, occ)
-            totals = self.totals
-            bounds = [(fi, 100.0 * (nh + nh / totals[fi][0] * qh_all[fi]) / totals[fi][1])
-                      for fi, nh in enumerate(nh_all) if nh]
-            offset = 0
+        end = offset + len(self.phrasings)
         lowest = min(floor, opposite_floor)
         owner = self.owner
-        end = offset + n_flat
         by_target: dict[int, list[tuple[float, int]]] = {}
         for gfi, b in bounds:
             if b < lowest or gfi < offset:

@@ -27,10 +27,9 @@ _CLAUSE = re.compile(r"[。！？!?；;\n]+|(?<=[a-z0-9)])\.(?:\s+|$)|[,，]\s*"
 
 # Verdict thresholds for reference grading. The correct/incorrect threshold fitted by
 # 5-fold cross-validation grouped by question (benchmarks/asag_eval.py) is about 0.12
-# on SciEntsBank (one long reference, loose answers) and 0.46-0.51 on Beetle (several
+# on SciEntsBank (one long reference, loose answers) and 0.46-0.53 on Beetle (several
 # short references): no one value fits both, so `correct` sits between them.
 REFERENCE_POLICY = Policy(correct=0.3, partial=0.1)
-
 
 
 @dataclass(frozen=True)
@@ -47,12 +46,17 @@ class _Reference:
 _CACHE: dict[tuple, list[_Reference]] = {}
 
 
+def _cjk_chars(units) -> frozenset[str]:
+    """The characters of the Chinese units (bigrams and single characters) among ``units``."""
+    return frozenset(ch for u in units if is_cjk(u[0]) for ch in u)
+
+
 def _matchers(references: tuple[str, ...], question: str | None) -> list[_Reference]:
     key = (references, question)
     got = _CACHE.get(key)
     if got is None:
         qunits = question_units([question]) if question else frozenset()
-        qchars = {ch for u in qunits if is_cjk(u[0]) for ch in u}
+        qchars = _cjk_chars(qunits)
         got = []
         for ref in references:
             points, labels, chars = [], {}, []
@@ -65,7 +69,7 @@ def _matchers(references: tuple[str, ...], question: str | None) -> list[_Refere
                 pid = f"r{i}"
                 points.append(Target(pid, float(len(ph.units)) ** 0.5, (ph,)))
                 labels[pid] = clause
-                cc = frozenset(ch for u in ph.units if is_cjk(u[0]) for ch in u) - qchars
+                cc = _cjk_chars(ph.units) - qchars
                 if cc:
                     chars.append((ph.parity, cc))
             clause_weight = 0.5 * min(1.0, 2 / len(points)) if points else 0.0

@@ -64,17 +64,17 @@ class Grade:
     feedback: str
     flags: tuple[str, ...]  # question-echo, keyword-list, negated-point, misconception
 
+    def _head(self) -> dict[str, Any]:
+        return {"score": round(self.score, 4), "verdict": self.verdict, "lang": self.lang}
+
+    def _tail(self) -> dict[str, Any]:
+        return {"misconceptions": [m.to_dict() for m in self.misconceptions],
+                "feedback": self.feedback, "flags": list(self.flags)}
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {
-            "score": round(self.score, 4),
-            "verdict": self.verdict,
-            "lang": self.lang,
-            "key_points": [p.to_dict() for p in self.key_points],
-            "misconceptions": [m.to_dict() for m in self.misconceptions],
-            "feedback": self.feedback,
-            "flags": list(self.flags),
-        }
+        return {**self._head(), "key_points": [p.to_dict() for p in self.key_points],
+                **self._tail()}
 
     def to_json(self, encode: Callable[[Any], str], head: dict[str, Any],
                 missed: dict[PointResult, str]) -> str:
@@ -85,10 +85,8 @@ class Grade:
         their text, so each is encoded once per batch instead of once per answer.
         ``encode`` must use json's default separators, as ``json.JSONEncoder().encode``.
         """
-        first = encode({**head, "score": round(self.score, 4), "verdict": self.verdict,
-                        "lang": self.lang})
-        rest = encode({"misconceptions": [m.to_dict() for m in self.misconceptions],
-                       "feedback": self.feedback, "flags": list(self.flags)})
+        first = encode({**head, **self._head()})
+        rest = encode(self._tail())
         parts = []
         for p in self.key_points:
             if p.span is None:
