@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/asag_eval.py            # ASAG: SciEntsBank, Beetle, ADS
     .venv/bin/python benchmarks/asag_eval.py --dev      # the labelled dev set of our deck
     .venv/bin/python benchmarks/asag_eval.py --dev --cjk jieba   # zh by jieba words
+    .venv/bin/python benchmarks/asag_eval.py --components   # each part of the reference score
 
 ASAG (../shared/data/asag, training splits only; the files are read, never copied):
 grade_reference's score is turned into correct/incorrect by one threshold, chosen on
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import statistics
 import sys
 from collections import defaultdict
 from dataclasses import replace
@@ -88,7 +90,7 @@ def use_jieba() -> None:
     seg_mod._cjk_run = cjk_run
 
 
-def run_asag() -> None:
+def run_asag(jieba_baseline: bool = False) -> None:
     rows = [json.loads(x) for x in (ASAG / "semeval2013_train.jsonl").open(encoding="utf-8")]
     for ds in ("sciEntsBank", "beetle"):
         part = [r for r in rows if r["dataset"] == ds]
@@ -119,6 +121,16 @@ def run_asag() -> None:
     print(f"{'ADS (zh)':12} n={len(gold):5}  Pearson r: grade_reference {pearson(ours, gold):.3f}; "
           f"baseline token_sort_ratio (characters) {pearson(base, gold):.3f}; Spearman rho: "
           f"{spearman(ours, gold):.3f} vs {spearman(base, gold):.3f}")
+    if jieba_baseline:  # the README's quoted baseline cuts Chinese into jieba words
+        import jieba
+
+        def cut(t: str) -> str:
+            return " ".join(jieba.cut(t))
+
+        words = [baseline_score([cut(x) for x in r["reference_answers"]], cut(r["student_answer"]))
+                 for r in ads if r["student_answer"].strip()]
+        print(f"{'':12} baseline token_sort_ratio on jieba words: Pearson r "
+              f"{pearson(words, gold):.3f}, Spearman rho {spearman(words, gold):.3f}")
 
 
 GRID = {
@@ -203,9 +215,89 @@ def run_dev(deck_path: str | None) -> None:
         f"{kd} {ok}/{n}" for kd, (ok, n) in sorted(kinds.items())))
 
 
+def _asag_sets() -> dict[str, list[dict]]:
+    sem = [json.loads(x) for x in (ASAG / "semeval2013_train.jsonl").open(encoding="utf-8")]
+    ads = [json.loads(x) for x in (ASAG / "zh_ads_train.jsonl").open(encoding="utf-8")]
+    return {"SciEntsBank": [r for r in sem if r["dataset"] == "sciEntsBank"],
+            "Beetle": [r for r in sem if r["dataset"] == "beetle"], "ADS": ads}
+
+
+def run_components() -> None:
+    """What each part of grade_reference's score does on each set (benchmarks/README.md).
+
+    Per reference: the clause score (each reference clause a key point), the word coverage,
+    the Chinese character coverage, whether the answer was flagged as an echo and how many
+    clauses the reference has; the best reference counts, as in grade_reference."""
+    from quiz.grading import reference as ref_mod
+    from quiz.grading.grade import evaluate
+    from quiz.grading.segment import segment
+
+    variants = {
+        "clause score only (echo zeroed)": lambda c: c[3] * c[0],
+        "word coverage only (echo zeroed)": lambda c: c[3] * c[1],
+        "average of the two, echo zeroed (before)": lambda c: c[3] * (c[0] + c[1]) / 2,
+        "the same without zeroing an echo": lambda c: (c[0] + c[1]) / 2,
+        "+ Chinese characters in word coverage": lambda c: (c[0] + c[2]) / 2,
+        "+ clause weight 0.5 x min(1, 2 / clauses)": lambda c: c[4] * c[0] + (1 - c[4]) * c[2],
+    }
+    data = {}
+    for name, rows in _asag_sets().items():
+        lang = "zh" if name == "ADS" else "en"
+        recs = []
+        for r in rows:
+            answer = r["student_answer"]
+            if not answer.strip():
+                continue
+            refs = r.get("reference_answers") or [r["reference_answer"]]
+            seg = segment(answer)
+            have = ref_mod._answer_chars(seg)
+            comps = []
+            for ref in ref_mod._matchers(tuple(refs), r["question"]):
+                g = evaluate(ref.matcher, answer, lang, ref.labels, {}, ref_mod.REFERENCE_POLICY,
+                             seg=seg)
+                words = ref_mod._global_coverage(ref.matcher, ref.matcher.occurrences(seg), seg)
+                with_chars = (words + ref_mod._char_coverage(ref, have)) / 2 if ref.chars else words
+                echo = 0.0 if "question-echo" in g.flags else 1.0
+                comps.append((g.score, words, with_chars, echo, ref.clause_weight))
+            gold = r["score_0_10"] if name == "ADS" else r["label_2way"] == "correct"
+            recs.append((comps, gold, r["question_id"]))
+        data[name] = recs
+    for name, rows in _asag_sets().items():
+        sizes = {}
+        for r in rows:
+            refs = r.get("reference_answers") or [r["reference_answer"]]
+            for ref in ref_mod._matchers(tuple(refs), r["question"]):
+                sizes[id(ref)] = len(ref.matcher.points)
+        print(f"{name}: {len(sizes)} references, clauses per reference mean "
+              f"{statistics.mean(sizes.values()):.1f}, max {max(sizes.values())}")
+    print("score variant".ljust(44) + "".join(f"{n:>13}" for n in data))
+    for label, f in variants.items():
+        cells = []
+        for name, recs in data.items():
+            scores = [max(f(c) for c in comps) for comps, _, _ in recs]
+            gold = [g for _, g, _ in recs]
+            if name == "ADS":
+                cells.append(f"r {pearson(scores, gold):.3f}")
+            else:
+                cells.append(f"F1 {cv_macro_f1(scores, gold, [q for *_, q in recs])[0]:.3f}")
+        print(label.ljust(44) + "".join(f"{c:>13}" for c in cells))
+    ads = data["ADS"]
+    shipped = [max(variants["+ clause weight 0.5 x min(1, 2 / clauses)"](c) for c in comps)
+               for comps, _, _ in ads]
+    base = [baseline_score(r["reference_answers"], r["student_answer"])
+            for r in _asag_sets()["ADS"] if r["student_answer"].strip()]
+    gold = [g for _, g, _ in ads]
+    print(f"ADS after a square root (a calibration, not shipped): Pearson r "
+          f"{pearson([x ** 0.5 for x in shipped], gold):.3f} (baseline "
+          f"{pearson([(x / 100) ** 0.5 for x in base], gold):.3f}); Spearman unchanged: "
+          f"{spearman(shipped, gold):.3f} (baseline {spearman(base, gold):.3f})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dev", action="store_true", help="measure on the labelled dev set")
+    ap.add_argument("--components", action="store_true",
+                    help="what each part of grade_reference's score does on the ASAG sets")
     ap.add_argument("--deck", default=None, help="deck for --dev (default: the shipped deck)")
     ap.add_argument("--cjk", choices=["bigram", "jieba"], default="bigram",
                     help="how Chinese is cut (jieba only for this measurement)")
@@ -214,8 +306,10 @@ def main() -> None:
         use_jieba()
     if args.dev:
         run_dev(args.deck)
+    elif args.components:
+        run_components()
     else:
-        run_asag()
+        run_asag(jieba_baseline=args.cjk == "jieba")
 
 
 if __name__ == "__main__":

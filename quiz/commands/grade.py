@@ -80,9 +80,9 @@ def _batch(args) -> int:
     encode = _encoder()
     missed: dict = {}  # JSON of key points nothing matched (Grade.to_json)
     # Grading builds many small tuples and lists and no reference cycles, yet the cyclic
-    # collector would traverse the deck and the compiled cards again and again (3-6 % of a
-    # batch's time, benchmarks/README.md). It is paused for the batch and run every
-    # GC_EVERY lines for the few cycles error paths may leave.
+    # collector would traverse the deck and the compiled cards again and again (a few per
+    # cent of a batch's time). It is paused for the batch and run every GC_EVERY lines for
+    # the few cycles error paths may leave.
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
