@@ -287,7 +287,8 @@ def run_components() -> None:
     base = [baseline_score(r["reference_answers"], r["student_answer"])
             for r in _asag_sets()["ADS"] if r["student_answer"].strip()]
     gold = [g for _, g, _ in ads]
-    print(f"ADS after a square root (a calibration, not shipped): Pearson r "
+    print(f"ADS: {sum(g == 10 for g in gold)} of {len(gold)} answers graded 10; after a square "
+          f"root (a calibration, not shipped): Pearson r "
           f"{pearson([x ** 0.5 for x in shipped], gold):.3f} (baseline "
           f"{pearson([(x / 100) ** 0.5 for x in base], gold):.3f}); Spearman unchanged: "
           f"{spearman(shipped, gold):.3f} (baseline {spearman(base, gold):.3f})")
