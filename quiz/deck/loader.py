@@ -409,16 +409,20 @@ class _Validator:
         m = self.mapping(raw, path)
         if m is None:
             return None
-        self.keys(m, path, {"id"}, {"weight", *LANGS})
+        self.keys(m, path, {"id"}, {"weight", "essential", *LANGS})
         kid = self.slug(m.get("id"), path + ("id",)) if "id" in m else None
         w = m.get("weight", 1.0)
         if isinstance(w, bool) or not isinstance(w, (int, float)) or not 0 < w <= 10:
             self.err(path + ("weight",), f"expected a number in (0, 10], got {w!r}")
             w = None
+        essential = m.get("essential", False)
+        if not isinstance(essential, bool):
+            self.err(path + ("essential",), f"expected true or false, got {essential!r}")
+            essential = None
         ph = self.phrasings(m, path)
-        if kid is None or w is None:
+        if kid is None or w is None or essential is None:
             return None
-        return KeyPoint(id=kid, weight=float(w), phrasings=ph)
+        return KeyPoint(id=kid, weight=float(w), phrasings=ph, essential=essential)
 
     def misconception(self, raw: Any, path: PathKey) -> Misconception | None:
         m = self.mapping(raw, path)

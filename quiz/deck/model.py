@@ -32,13 +32,16 @@ class KeyPoint:
     id: str
     weight: float
     phrasings: Phrasings
+    # An essential point must be made for the answer to be `correct` (docs/grading-rubric.md);
+    # the others only raise the score.
+    essential: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "weight": self.weight,
-            **{k: list(v) for k, v in self.phrasings.items()},
-        }
+        out: dict[str, Any] = {"id": self.id, "weight": self.weight}
+        if self.essential:
+            out["essential"] = True
+        out.update({k: list(v) for k, v in self.phrasings.items()})
+        return out
 
 
 @dataclass(frozen=True)
