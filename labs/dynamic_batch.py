@@ -288,10 +288,17 @@ def _onnx_static(ctx: LabContext, model, torch) -> Finding:
          "onnx_bytes": common.file_size(path)})
 
 
-def _onnx_dynamic(ctx: LabContext, model, torch, batches) -> Finding:
-    x2 = common.randn((2, *common.CNN_INPUT), seed=ctx.seed + 2)
-    path = ctx.workdir / "dynamic.onnx"
-    info = common.export_onnx(model, x2, path, dynamic_batch=True)
+def _onnx_dynamic(ctx: LabContext, model, torch, batches, from_one=None) -> Finding:
+    """``from_one``: the (path, export seconds) of the batch-1 Dim("batch") export, which
+    quick mode reuses instead of paying for a second dynamo export (~3-9 s here)."""
+    if from_one is not None:
+        path, seconds = from_one
+        example = 1
+    else:
+        example = 2
+        x2 = common.randn((2, *common.CNN_INPUT), seed=ctx.seed + 2)
+        path = ctx.workdir / "dynamic.onnx"
+        seconds = common.export_onnx(model, x2, path, dynamic_batch=True)["seconds"]
     sess = _ort_session(path)
     inp = sess.get_inputs()[0]
     rows = []
@@ -309,11 +316,12 @@ def _onnx_dynamic(ctx: LabContext, model, torch, batches) -> Finding:
     worst = max(r.get("max_abs_diff", float("inf")) for r in rows)
     return Finding(
         "onnx-dynamic-batch", held,
-        f"ONNX exported with Dim('batch') (example batch 2) has input shape "
+        f"ONNX exported with Dim('batch') (example batch {example}) has input shape "
         f"{[str(d) for d in inp.shape]}; onnxruntime runs batches "
         f"{', '.join(map(str, batches))}, worst max abs diff vs eager {worst:.1e}",
         {"input_shape": [str(d) for d in inp.shape], "rows": rows, "atol": ORT_ATOL,
-         "example_batch": 2, "export_seconds": round(info["seconds"], 2)})
+         "example_batch": example, "export_seconds": round(seconds, 2),
+         "reused_batch_1_export": from_one is not None})
 
 
 def _executorch(ctx: LabContext, model, torch) -> Finding:
@@ -365,8 +373,10 @@ def _executorch(ctx: LabContext, model, torch) -> Finding:
          "static_pte_bytes": static["bytes"], "dynamic_pte_bytes": dynamic["bytes"]})
 
 
-def _onnx_dim_from_one(ctx: LabContext, model, torch) -> Finding:
-    """Dim("batch") with a batch-1 example: torch.onnx.export vs torch.export.export."""
+def _onnx_dim_from_one(ctx: LabContext, model, torch) -> tuple[Finding, tuple | None]:
+    """Dim("batch") with a batch-1 example: torch.onnx.export vs torch.export.export.
+
+    Also returns (path, seconds) of the ONNX file when it exported with a dynamic batch."""
     x1 = common.randn((1, *common.CNN_INPUT), seed=ctx.seed)
     x4 = common.randn((4, *common.CNN_INPUT), seed=ctx.seed + 4)
     dims = ({0: torch.export.Dim("batch")},)
@@ -397,6 +407,7 @@ def _onnx_dim_from_one(ctx: LabContext, model, torch) -> Finding:
     onnx_part = (f"input shape {shape}, onnxruntime at batch 4 max abs diff {diff:.1e}"
                  if onnx_ok else f"export error {export_error}, run error {run_error}")
     te_part = te_error.split(" | ")[0] if te_error else "exported"
+    exported = (path, seconds) if shape is not None and shape[0] == "batch" else None
     return Finding(
         "onnx-dim-batch-from-one", held,
         f"Dim('batch') with a batch-1 example: torch.onnx.export {onnx_part}; "
@@ -406,7 +417,8 @@ def _onnx_dim_from_one(ctx: LabContext, model, torch) -> Finding:
          "onnx_export_seconds": seconds, "torch_export_error": te_error, "example_batch": 1,
          "why": "torch.onnx.export runs torch.export under "
                 "torch.fx.experimental._config.patch(backed_size_oblivious=True), which "
-                "keeps a size-1 dim symbolic; plain torch.export specialises 0/1 sizes"})
+                "keeps a size-1 dim symbolic; plain torch.export specialises 0/1 sizes"}
+    ), exported
 
 
 def _trace_variant(torch, body, head, forward, x1, x4) -> dict[str, Any]:
@@ -539,12 +551,14 @@ def _run(ctx: LabContext) -> list[Finding]:
     ctx.progress(0.5, "ONNX without dynamic dims")
     f_static = _onnx_static(ctx, model, torch)
     ctx.log(f_static.summary)
-    ctx.progress(0.7, "ONNX with Dim('batch')")
-    f_dyn = _onnx_dynamic(ctx, model, torch, batches)
-    ctx.log(f_dyn.summary)
-    ctx.progress(0.75, "ONNX and torch.export with Dim('batch') from a batch-1 example")
-    f_from1 = _onnx_dim_from_one(ctx, model, torch)
+    ctx.progress(0.65, "ONNX and torch.export with Dim('batch') from a batch-1 example")
+    f_from1, from_one = _onnx_dim_from_one(ctx, model, torch)
     ctx.log(f_from1.summary)
+    ctx.progress(0.75, "ONNX with Dim('batch')")
+    # Quick mode runs the batch sizes on the batch-1 export; full mode exports again from
+    # batch 2, the example every exporter accepts.
+    f_dyn = _onnx_dynamic(ctx, model, torch, batches, from_one if ctx.quick else None)
+    ctx.log(f_dyn.summary)
     ctx.progress(0.8, "x.size(0), int(x.shape[0]) and view(1, -1) under tracing")
     f_shapes = _tracing_shapes(ctx, torch)
     for f in f_shapes:
