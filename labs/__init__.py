@@ -24,6 +24,7 @@ MODULES: dict[str, str] = {
     "parity": "parity",
     "loss-export": "loss_export",
     "executorch": "executorch_lab",
+    "litert": "litert_lab",
 }
 
 

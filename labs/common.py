@@ -229,7 +229,8 @@ def torch_env(quick: bool | None = None) -> dict[str, Any]:
     env = base_env()
     if quick is not None:
         env["quick"] = bool(quick)
-    for dist in ("torch", "onnx", "onnxruntime", "onnxscript", "executorch", "torchao"):
+    for dist in ("torch", "onnx", "onnxruntime", "onnxscript", "executorch", "torchao",
+                 "litert-torch", "ai-edge-litert"):
         env[dist] = package_version(dist)
     try:
         import torch

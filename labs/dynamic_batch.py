@@ -6,6 +6,13 @@ int (``int(x.shape[0])``), which tracing bakes in as a constant. ONNX is stricte
 default export fixes every input dim, so onnxruntime rejects another batch unless the
 batch dim is declared dynamic (``Dim("batch")``, example batch >= 2). ExecuTorch behaves
 like ONNX. The lab also times the traced model per batch size (samples/s curve).
+
+How tracing treats shapes is measured op by op: ``x.size(0)`` is recorded as an
+``aten::size`` call and stays dynamic; ``int(x.shape[0])`` warns and becomes a constant, with
+an outcome at another batch that depends on the op that uses it (an error, or a silently
+wrong shape); a literal ``view(1, -1)`` is the source's own constant, so tracing says nothing.
+``torch.onnx.export`` accepts a batch-1 example with ``Dim("batch")`` (it exports with
+``backed_size_oblivious``), where plain ``torch.export.export`` refuses it.
 """
 
 from __future__ import annotations
@@ -26,10 +33,11 @@ STATEMENTS = (
               "outputs equal to eager."}),
     Statement("trace-bakes-shape", {
         "zh": "trace 时从形状取出的 Python "
-              "整数（`int(x.shape[0])`）会把 batch 固化：先出现"
-              " TracerWarning，换一个 batch 就失败。",
-        "en": "Python ints taken from shapes under tracing (`int(x.shape[0])`) bake the "
-              "batch in: TracerWarning, then failure at another batch."}),
+              "整数会把 batch 固化：`reshape(int(x.shape[0]), C)` 先出现"
+              " TracerWarning，换一个 batch 就报错。",
+        "en": "Python ints taken from shapes under tracing bake the batch in: "
+              "`reshape(int(x.shape[0]), C)` gives a TracerWarning, then an error at another "
+              "batch."}),
     Statement("onnx-static-batch", {
         "zh": "没有动态轴的 ONNX 导出会固定 batch：onnxruntime "
               "拒绝其他 batch 大小。",
@@ -48,6 +56,33 @@ STATEMENTS = (
               "`Dim(\"batch\")` 导出的可以运行 batch 1 和 8。",
         "en": "A .pte exported with static shapes refuses another batch; one exported with "
               "`Dim(\"batch\")` runs batch 1 and 8."}),
+    Statement("onnx-dim-batch-from-one", {
+        "zh": "`torch.onnx.export` 用 `Dim(\"batch\")` 时示例 batch 为 1 也能导出动态 "
+              "batch，onnxruntime 可以跑 batch 4；同样的输入 `torch.export.export` 会拒绝"
+              "（batch 被特化成常量 1）。",
+        "en": "`torch.onnx.export` with `Dim(\"batch\")` and a batch-1 example exports a "
+              "dynamic batch that onnxruntime runs at batch 4, while `torch.export.export` "
+              "refuses the same input (the batch specialised to the constant 1)."}),
+    Statement("size0-traces-dynamic", {
+        "zh": "trace 会把 `x.size(0)` 记录成 `aten::size`：`x.view(x.size(0), -1)` 和 "
+              "`torch.zeros(x.size(0), C)` 在 batch 1 下 trace 后，没有 TracerWarning，"
+              "在 batch 4 下输出与 eager 相同。",
+        "en": "Tracing records `x.size(0)` as `aten::size`: `x.view(x.size(0), -1)` and "
+              "`torch.zeros(x.size(0), C)` traced at batch 1 give no TracerWarning and match "
+              "eager at batch 4."}),
+    Statement("int-shape-bakes", {
+        "zh": "trace 时 `int(x.shape[0])` 会出现 TracerWarning 并把 batch 写成常量；换一个 "
+              "batch 的后果取决于用它的算子：`reshape(n, 64)` 报错，`reshape(n, -1)` 和 "
+              "`out[:n]` 不报错但悄悄返回错误的形状。",
+        "en": "Under tracing `int(x.shape[0])` gives a TracerWarning and becomes a constant; "
+              "what happens at another batch depends on the op: `reshape(n, 64)` raises, "
+              "`reshape(n, -1)` and `out[:n]` silently return a wrong shape."}),
+    Statement("hardcoded-view-no-warning", {
+        "zh": "源码里写死的 `x.view(1, -1)` 在 trace 时没有 TracerWarning（常量来自源码，"
+              "不是 trace）；在 batch 4 下 trace 和 eager 一样返回 (1, 4·N)。",
+        "en": "A hard-coded `x.view(1, -1)` gives no TracerWarning under tracing (the "
+              "constant is the source's, not the tracer's); at batch 4 the trace returns "
+              "(1, 4·N) exactly as eager does."}),
 )
 
 ATOL = 1e-5  # same kernels, different batch: float32 noise is ~1e-7
@@ -253,10 +288,17 @@ def _onnx_static(ctx: LabContext, model, torch) -> Finding:
          "onnx_bytes": common.file_size(path)})
 
 
-def _onnx_dynamic(ctx: LabContext, model, torch, batches) -> Finding:
-    x2 = common.randn((2, *common.CNN_INPUT), seed=ctx.seed + 2)
-    path = ctx.workdir / "dynamic.onnx"
-    info = common.export_onnx(model, x2, path, dynamic_batch=True)
+def _onnx_dynamic(ctx: LabContext, model, torch, batches, from_one=None) -> Finding:
+    """``from_one``: the (path, export seconds) of the batch-1 Dim("batch") export, which
+    quick mode reuses instead of paying for a second dynamo export (~3-9 s here)."""
+    if from_one is not None:
+        path, seconds = from_one
+        example = 1
+    else:
+        example = 2
+        x2 = common.randn((2, *common.CNN_INPUT), seed=ctx.seed + 2)
+        path = ctx.workdir / "dynamic.onnx"
+        seconds = common.export_onnx(model, x2, path, dynamic_batch=True)["seconds"]
     sess = _ort_session(path)
     inp = sess.get_inputs()[0]
     rows = []
@@ -270,24 +312,16 @@ def _onnx_dynamic(ctx: LabContext, model, torch, batches) -> Finding:
                              "close": _close(torch.from_numpy(got), want, ORT_ATOL)})
             except Exception as exc:  # noqa: BLE001 - a failure is a result
                 rows.append({"batch": b, "error": common.error_text(exc), "close": False})
-    example_b1_error = None
-    if not ctx.quick:
-        # With Dim("batch") the example batch must be >= 2: batch 1 gets specialised.
-        try:
-            common.export_onnx(model, common.randn((1, *common.CNN_INPUT)),
-                               ctx.workdir / "dynamic_b1.onnx", dynamic_batch=True)
-        except Exception as exc:  # noqa: BLE001 - the message is the evidence
-            example_b1_error = common.error_text(exc, limit=300)
     held = all(r["close"] for r in rows)
     worst = max(r.get("max_abs_diff", float("inf")) for r in rows)
     return Finding(
         "onnx-dynamic-batch", held,
-        f"ONNX exported with Dim('batch') (example batch 2) has input shape "
+        f"ONNX exported with Dim('batch') (example batch {example}) has input shape "
         f"{[str(d) for d in inp.shape]}; onnxruntime runs batches "
         f"{', '.join(map(str, batches))}, worst max abs diff vs eager {worst:.1e}",
         {"input_shape": [str(d) for d in inp.shape], "rows": rows, "atol": ORT_ATOL,
-         "example_batch": 2, "export_seconds": round(info["seconds"], 2),
-         "example_batch_1_error": example_b1_error})
+         "example_batch": example, "export_seconds": round(seconds, 2),
+         "reused_batch_1_export": from_one is not None})
 
 
 def _executorch(ctx: LabContext, model, torch) -> Finding:
@@ -339,6 +373,158 @@ def _executorch(ctx: LabContext, model, torch) -> Finding:
          "static_pte_bytes": static["bytes"], "dynamic_pte_bytes": dynamic["bytes"]})
 
 
+def _onnx_dim_from_one(ctx: LabContext, model, torch) -> tuple[Finding, tuple | None]:
+    """Dim("batch") with a batch-1 example: torch.onnx.export vs torch.export.export.
+
+    Also returns (path, seconds) of the ONNX file when it exported with a dynamic batch."""
+    x1 = common.randn((1, *common.CNN_INPUT), seed=ctx.seed)
+    x4 = common.randn((4, *common.CNN_INPUT), seed=ctx.seed + 4)
+    dims = ({0: torch.export.Dim("batch")},)
+    path = ctx.workdir / "dynamic_from_b1.onnx"
+    export_error = run_error = shape = diff = None
+    try:
+        info = common.export_onnx(model, x1, path, dynamic_batch=True)
+        sess = _ort_session(path)
+        inp = sess.get_inputs()[0]
+        shape = [str(d) for d in inp.shape]
+        try:
+            with torch.no_grad():
+                diff = common.max_abs_diff(sess.run(None, {inp.name: x4.numpy()})[0], model(x4))
+        except Exception as exc:  # noqa: BLE001 - the message is the evidence
+            run_error = common.error_text(exc)
+        seconds = round(info["seconds"], 2)
+    except Exception as exc:  # noqa: BLE001 - the message is the evidence
+        export_error, seconds = common.error_text(exc, limit=300), None
+    try:
+        with common.capture_warnings():
+            torch.export.export(model, (x1,), dynamic_shapes=dims)
+        te_error = None
+    except Exception as exc:  # noqa: BLE001 - the message is the evidence
+        te_error = common.error_text(exc, limit=300)
+    onnx_ok = (export_error is None and run_error is None and shape is not None
+               and shape[0] == "batch" and diff is not None and diff <= ORT_ATOL)
+    held = onnx_ok and te_error is not None and "Constraints violated" in te_error
+    onnx_part = (f"input shape {shape}, onnxruntime at batch 4 max abs diff {diff:.1e}"
+                 if onnx_ok else f"export error {export_error}, run error {run_error}")
+    te_part = te_error.split(" | ")[0] if te_error else "exported"
+    exported = (path, seconds) if shape is not None and shape[0] == "batch" else None
+    return Finding(
+        "onnx-dim-batch-from-one", held,
+        f"Dim('batch') with a batch-1 example: torch.onnx.export {onnx_part}; "
+        f"torch.export.export: {te_part}",
+        {"onnx_input_shape": shape, "onnx_export_error": export_error,
+         "onnx_batch_4_max_abs_diff": diff, "onnx_batch_4_error": run_error, "atol": ORT_ATOL,
+         "onnx_export_seconds": seconds, "torch_export_error": te_error, "example_batch": 1,
+         "why": "torch.onnx.export runs torch.export under "
+                "torch.fx.experimental._config.patch(backed_size_oblivious=True), which "
+                "keeps a size-1 dim symbolic; plain torch.export specialises 0/1 sizes"}
+    ), exported
+
+
+def _trace_variant(torch, body, head, forward, x1, x4) -> dict[str, Any]:
+    """Trace ``forward(module, x)`` (``module.body``, ``module.head`` are the CNN's parts) at
+    batch 1, run it at batch 4 next to eager; what the tracer said, whether the graph reads
+    the size, what came out."""
+    from torch import nn
+
+    class Wrap(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.body, self.head = body, head  # submodules: traced as parameters
+
+        def forward(self, x):
+            return forward(self, x)
+
+    mod = Wrap().eval()
+    with common.capture_warnings() as caught:
+        traced = torch.jit.trace(mod, x1)
+    tracer = [w for w in common.warning_texts(caught) if w.startswith("TracerWarning")]
+    row: dict[str, Any] = {"tracer_warnings": tracer,
+                           "graph_reads_size": "aten::size" in str(traced.graph)}
+    with torch.no_grad():
+        want = mod(x4)
+        row["eager_shape"] = list(want.shape)
+        try:
+            got = traced(x4)
+        except Exception as exc:  # noqa: BLE001 - the message is the evidence
+            lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+            reason = (lines[-1] if lines else type(exc).__name__)
+            row["outcome"] = "error"
+            row["error"] = reason.removeprefix(f"{type(exc).__name__}: ")
+            return row
+    row["traced_shape"] = list(got.shape)
+    if got.shape != want.shape:
+        row["outcome"] = "silently wrong shape"
+    else:
+        row["max_abs_diff"] = common.max_abs_diff(got, want)
+        row["outcome"] = "same as eager" if row["max_abs_diff"] <= ATOL else "wrong values"
+    return row
+
+
+def _tracing_shapes(ctx: LabContext, torch) -> list[Finding]:
+    """x.size(0), int(x.shape[0]) in three ops, and a literal view(1, -1), traced at batch 1
+    and run at batch 4 (cheap: tracing a small CNN takes milliseconds)."""
+    cnn = common.make_cnn(seed=ctx.seed).eval()
+    body, head = cnn[:-2], cnn[-1]  # conv blocks + pooling (N, 64, 1, 1); Linear(64, 10)
+    classes = head.out_features
+    x1 = common.randn((1, *common.CNN_INPUT), seed=ctx.seed)
+    x4 = common.randn((4, *common.CNN_INPUT), seed=ctx.seed + 4)
+
+    size0 = {
+        "x.view(x.size(0), -1)": lambda m, x: m.head(m.body(x).view(x.size(0), -1)),
+        "torch.zeros(x.size(0), C)": lambda m, x: torch.zeros(x.size(0), classes)
+        + m.head(m.body(x).flatten(1)),
+    }
+    rows = {k: _trace_variant(torch, body, head, f, x1, x4) for k, f in size0.items()}
+    held = all(not r["tracer_warnings"] and r["graph_reads_size"]
+               and r["outcome"] == "same as eager" for r in rows.values())
+    f_size = Finding(
+        "size0-traces-dynamic", held,
+        "traced at batch 1, run at batch 4: " + "; ".join(
+            f"{k}: {len(r['tracer_warnings'])} TracerWarning, aten::size in graph "
+            f"{r['graph_reads_size']}, {r['outcome']}" for k, r in rows.items()),
+        {"variants": rows, "atol": ATOL, "traced_at": 1, "run_at": 4})
+
+    ints = {
+        "reshape(n, 64)": lambda m, x: m.head(m.body(x).reshape(int(x.shape[0]), 64)),
+        "reshape(n, -1)": lambda m, x: m.body(x).reshape(int(x.shape[0]), -1),
+        "out[:n]": lambda m, x: m.head(m.body(x).flatten(1))[: int(x.shape[0])],
+    }
+    rows = {k: _trace_variant(torch, body, head, f, x1, x4) for k, f in ints.items()}
+    outcomes = {k: r["outcome"] for k, r in rows.items()}
+    held = (all(r["tracer_warnings"] for r in rows.values())
+            and outcomes == {"reshape(n, 64)": "error", "reshape(n, -1)": "silently wrong shape",
+                             "out[:n]": "silently wrong shape"})
+
+    def said(r):
+        if r["outcome"] == "error":
+            return f"error ({r['error']})"
+        if "traced_shape" in r and r["traced_shape"] != r["eager_shape"]:
+            return f"{r['outcome']} {tuple(r['traced_shape'])} vs eager {tuple(r['eager_shape'])}"
+        return r["outcome"]
+
+    f_int = Finding(
+        "int-shape-bakes", held,
+        "int(x.shape[0]) traced at batch 1 (TracerWarning in "
+        f"{sum(1 for r in rows.values() if r['tracer_warnings'])} of {len(rows)}), at batch 4: "
+        + "; ".join(f"{k}: {said(r)}" for k, r in rows.items()),
+        {"variants": rows, "traced_at": 1, "run_at": 4,
+         "fix": "keep shapes symbolic: x.size(0), x.flatten(1), x.reshape(x.shape[0], -1)"})
+
+    view = _trace_variant(torch, body, head, lambda m, x: m.body(x).view(1, -1), x1, x4)
+    held = not view["tracer_warnings"] and view["outcome"] == "same as eager" \
+        and view["eager_shape"][0] == 1
+    f_view = Finding(
+        "hardcoded-view-no-warning", held,
+        f"x.view(1, -1) traced at batch 1: {len(view['tracer_warnings'])} TracerWarning; at "
+        f"batch 4 eager gives {tuple(view['eager_shape'])} and the trace "
+        f"{tuple(view.get('traced_shape', ())) or view.get('error')} ({view['outcome']})",
+        {"variant": view, "traced_at": 1, "run_at": 4,
+         "note": "the 1 is written in the source: eager is just as wrong, and the tracer has "
+                 "no Python conversion to warn about"})
+    return [f_size, f_int, f_view]
+
+
 def run(ctx: LabContext) -> list[Finding]:
     # One torch thread: nothing here is about threads, and two OpenMP threads on a
     # 2-core machine shared with other processes ran this work up to 20x slower.
@@ -365,14 +551,23 @@ def _run(ctx: LabContext) -> list[Finding]:
     ctx.progress(0.5, "ONNX without dynamic dims")
     f_static = _onnx_static(ctx, model, torch)
     ctx.log(f_static.summary)
-    ctx.progress(0.7, "ONNX with Dim('batch')")
-    f_dyn = _onnx_dynamic(ctx, model, torch, batches)
+    ctx.progress(0.65, "ONNX and torch.export with Dim('batch') from a batch-1 example")
+    f_from1, from_one = _onnx_dim_from_one(ctx, model, torch)
+    ctx.log(f_from1.summary)
+    ctx.progress(0.75, "ONNX with Dim('batch')")
+    # Quick mode runs the batch sizes on the batch-1 export; full mode exports again from
+    # batch 2, the example every exporter accepts.
+    f_dyn = _onnx_dynamic(ctx, model, torch, batches, from_one if ctx.quick else None)
     ctx.log(f_dyn.summary)
+    ctx.progress(0.8, "x.size(0), int(x.shape[0]) and view(1, -1) under tracing")
+    f_shapes = _tracing_shapes(ctx, torch)
+    for f in f_shapes:
+        ctx.log(f.summary)
     ctx.progress(0.85, "ExecuTorch static vs Dim('batch')")
     f_et = _executorch(ctx, model, torch)
     ctx.log(f_et.summary)
     ctx.progress(1.0, "done")
-    return [f_any, f_bake, f_static, f_dyn, f_tp, f_et]
+    return [f_any, f_bake, f_static, f_dyn, f_tp, f_et, f_from1, *f_shapes]
 
 
 LAB = Lab(id="dynamic-batch",

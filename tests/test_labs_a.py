@@ -144,6 +144,51 @@ def test_executorch_dynamic_batch_says_why_in_quick_mode(dyn):
     assert want in f.summary
 
 
+def test_onnx_dim_batch_from_a_batch_1_example(dyn):
+    """torch.onnx.export keeps Dim("batch") dynamic from a batch-1 example; torch.export
+    does not (content audit M4)."""
+    f = dyn["onnx-dim-batch-from-one"]
+    assert f.held is True
+    ev = f.evidence
+    assert ev["example_batch"] == 1
+    assert ev["onnx_input_shape"] == ["batch", "3", "32", "32"]
+    assert ev["onnx_batch_4_max_abs_diff"] <= 1e-4
+    assert "Constraints violated (batch)" in ev["torch_export_error"]
+    assert "specialized it to be a constant (1)" in ev["torch_export_error"]
+
+
+def test_size0_is_traced_dynamically(dyn):
+    f = dyn["size0-traces-dynamic"]
+    assert f.held is True
+    for row in f.evidence["variants"].values():
+        assert row["tracer_warnings"] == []
+        assert row["graph_reads_size"] is True
+        assert row["outcome"] == "same as eager" and row["eager_shape"] == [4, 10]
+
+
+def test_int_of_shape_outcome_depends_on_the_op(dyn):
+    """The TracerWarning always, then an error or a silently wrong shape (audit M7)."""
+    f = dyn["int-shape-bakes"]
+    assert f.held is True
+    v = f.evidence["variants"]
+    assert all(any("Converting a tensor to a Python integer" in w for w in r["tracer_warnings"])
+               for r in v.values())
+    assert v["reshape(n, 64)"]["outcome"] == "error"
+    assert v["reshape(n, 64)"]["error"] == "shape '[1, 64]' is invalid for input of size 256"
+    assert v["reshape(n, -1)"]["outcome"] == "silently wrong shape"
+    assert v["reshape(n, -1)"]["traced_shape"] == [1, 256]
+    assert v["reshape(n, -1)"]["eager_shape"] == [4, 64]
+    assert v["out[:n]"]["traced_shape"] == [1, 10] and v["out[:n]"]["eager_shape"] == [4, 10]
+
+
+def test_hardcoded_view_gives_no_tracer_warning(dyn):
+    f = dyn["hardcoded-view-no-warning"]
+    assert f.held is True
+    row = f.evidence["variant"]
+    assert row["tracer_warnings"] == []
+    assert row["eager_shape"] == row["traced_shape"] == [1, 4 * 64]  # eager is just as wrong
+
+
 # --------------------------------------------------------------------------- parity
 
 

@@ -207,7 +207,8 @@ def test_child_process_without_torch_reports_unavailable(tmp_path, monkeypatch):
 def test_importing_labs_does_not_import_torch():
     code = (
         "import sys, labs; labs.registry(); import labs.runner, labs.results;"
-        "print(sorted(m for m in ('torch','onnx','onnxruntime','executorch') if m in sys.modules))"
+        "print(sorted(m for m in ('torch','onnx','onnxruntime','executorch','litert_torch',"
+        "'ai_edge_litert','tensorflow') if m in sys.modules))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60

@@ -133,7 +133,9 @@ def render_run(run: dict) -> str:
         )
     env = run.get("env", {})
     libs = ", ".join(
-        f"{k} {env[k]}" for k in ("torch", "onnx", "onnxruntime", "executorch") if env.get(k)
+        f"{k} {env[k]}"
+        for k in ("torch", "onnx", "onnxruntime", "executorch", "litert-torch")
+        if env.get(k)
     )
     if libs:
         out.append(f"   env: {libs}; threads {env.get('threads', '?')}; {env.get('cpu', '')}")
