@@ -41,6 +41,17 @@ def _texts(sections: tuple[str, ...], detect: Callable[[str], str]) -> dict[str,
     return {lang: "\n\n".join(ts) for lang, ts in out.items()}
 
 
+def _title(title: str, languages: list[str], detect: Callable[[str], str]) -> dict[str, str]:
+    """One title for every language of the deck, unless it reads "中文 / English" (as
+    `quiz export md` writes a bilingual deck's title): then each half for its language."""
+    halves = [t.strip() for t in title.split(" / ")]
+    if len(halves) == 2 and all(halves):
+        by_lang = {detect(t): t for t in halves}
+        if len(by_lang) == 2 and set(languages) <= set(by_lang):
+            return {lang: by_lang[lang] for lang in languages}
+    return {lang: title for lang in languages}
+
+
 def _zh_only(_text: str) -> str:
     return "zh"
 
@@ -105,6 +116,5 @@ def draft_deck(
                 "tags": ["draft"],
             }
         )
-    # One title, whatever language it is in: shown for every language of the deck.
-    deck = {"title": {lang: title for lang in languages}, "languages": languages, "cards": cards}
+    deck = {"title": _title(title, languages, detect), "languages": languages, "cards": cards}
     return ImportResult(deck, merged, [g for g in groups if g.kind == "near"], foreign)

@@ -99,6 +99,14 @@ def parse_markdown(text: str, name: str = "<text>") -> list[Entry]:
     return doc.entries
 
 
+def _unescape(line: str) -> str:
+    """A line that `quiz export md` escaped (``\\#### 2. x`` inside an answer) read back."""
+    s = line.lstrip()
+    if s.startswith("\\") and (HEADING.match(s[1:].strip()) or SECTION.match(s[1:].strip())):
+        return line.replace("\\", "", 1)
+    return line
+
+
 TITLE = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 
 
@@ -162,8 +170,8 @@ def parse_document(text: str, name: str = "<text>") -> Document:
         s = SECTION.match(stripped)
         if s:
             field = _FIELD[s.group(1).lower()]
-            current["parts"].setdefault(field, []).append([s.group(2)])
+            current["parts"].setdefault(field, []).append([_unescape(s.group(2))])
         elif field is not None:
-            current["parts"][field][-1].append(line.rstrip())
+            current["parts"][field][-1].append(_unescape(line.rstrip()))
     close()
     return Document(title, entries, skipped)
