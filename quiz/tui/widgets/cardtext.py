@@ -125,9 +125,11 @@ def factcheck_text(card: Card, lang: str, data_dir: Path,
             if run is None:
                 out.append(t("study.lab_never", lang) + "\n", style="dim")
             else:
-                verdict = labinfo.claim_verdict(run, card.id, claim.id)
-                status = t(f"lab.{verdict}", lang) if verdict else str(run.get("status", "?"))
-                vstyle = {"supported": "green", "refuted": "red"}.get(verdict or "", "yellow")
+                # "seed claim refuted", or the card's own partly / outdated (B9)
+                result = labinfo.claim_outcome(run, card.id, claim.id, claim.verdict)
+                status = (labinfo.outcome_text(result, lang) if result
+                          else str(run.get("status", "?")))
+                vstyle = labinfo.OUTCOME_STYLE.get(result or "", "yellow")
                 out.append(t("study.lab_last", lang, date=labinfo.run_date(run), status=""))
                 out.append(status, style=f"bold {vstyle}")
                 mode = "quick" if run.get("quick") else "full"
