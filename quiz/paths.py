@@ -29,12 +29,15 @@ def shipped_deck_dir() -> Path:
     importlib.resources; in a checkout (editable install) that package is not built, and
     the deck is ``content/`` beside the ``quiz`` package, read in place so edits show at once.
     """
+    import importlib.util
+
+    # find_spec first: importlib.resources costs ~10 ms of start-up, and a checkout has no
+    # quiz_content package to find.
+    if importlib.util.find_spec(DECK_PACKAGE) is None:
+        return Path(__file__).resolve().parents[1] / "content"
     from importlib import resources
 
-    try:
-        root = resources.files(DECK_PACKAGE)
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[1] / "content"
+    root = resources.files(DECK_PACKAGE)
     if not isinstance(root, Path):
         # A zipped install: the loader walks a real folder, so say so rather than fail later.
         from quiz.deck.errors import QuizError
