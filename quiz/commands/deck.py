@@ -49,6 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--force", action="store_true", help="overwrite OUTPUT if it exists")
     p.set_defaults(func=cmd_import_md)
+    p.epilog = ("A malformed item (no answer, a number used twice) is skipped and named with "
+                "file:line; the rest is written, and the exit status is 1.")
 
     p = sub.add_parser("dedup", help="find duplicate and near-duplicate questions")
     p.add_argument("path", help="a markdown Q&A file, or a deck file or folder")
@@ -73,7 +75,7 @@ def _threshold(text: str) -> float:
 
 
 def cmd_lint(args) -> int:
-    from quiz.deck.lint import lint_deck
+    from quiz.deck.lint import lint_deck, lint_warnings
 
     try:
         deck = load_deck(args.path)
@@ -91,6 +93,7 @@ def cmd_lint(args) -> int:
         print(f"{len(e.problems)} problem(s)", file=sys.stderr)
         return 1
     problems = lint_deck(deck)
+    warnings = lint_warnings(deck)
     if args.json:
         print(
             json.dumps(
@@ -98,6 +101,7 @@ def cmd_lint(args) -> int:
                     "ok": not problems,
                     "cards": len(deck.cards),
                     "problems": [vars(p) for p in problems],
+                    "warnings": [vars(p) for p in warnings],
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -105,12 +109,15 @@ def cmd_lint(args) -> int:
         )
     for p in problems:
         print(str(p), file=sys.stderr)
+    for p in warnings:
+        print(f"warning: {p}", file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return 1
     if not args.json:
         claims = sum(len(c.claims) for c in deck.cards)
-        print(f"ok: {deck.path}: {len(deck.cards)} cards, {claims} claims")
+        note = f", {len(warnings)} warning(s)" if warnings else ""
+        print(f"ok: {deck.path}: {len(deck.cards)} cards, {claims} claims{note}")
     return 0
 
 
@@ -187,22 +194,21 @@ def cmd_import_md(args) -> int:
 
     from quiz.deck.dedup import DEFAULT_THRESHOLD
     from quiz.deck.importer import draft_deck
-    from quiz.deck.markdown import read_markdown
+    from quiz.deck.markdown import read_document
     from quiz.deck.writer import dump_yaml
+    from quiz.grading.normalize import detect_lang
 
     out = Path(args.output)
     if out.exists() and not args.force:
         raise QuizError(f"{out}: already exists; pass --force to overwrite it")
-    entries = read_markdown(args.file)
-    title = Path(args.file).stem
-    for line in Path(args.file).read_text(encoding="utf-8").splitlines():
-        if line.startswith("### "):  # the document's own title, when it has one
-            title = line[4:].strip()
-            break
-    result = draft_deck(entries, title, args.threshold or DEFAULT_THRESHOLD)
+    doc = read_document(args.file)
+    title = doc.title or Path(args.file).stem
+    result = draft_deck(doc.entries, title, args.threshold or DEFAULT_THRESHOLD, detect_lang)
     header = (
         f"# Draft cards imported from {args.file} by `quiz import-md`.\n"
-        "# Each needs an English text, key points, misconceptions and checked claims.\n"
+        "# Until a card has key points it is graded against its model answer;\n"
+        "# `quiz suggest-points ID --deck THIS_FILE` drafts some. Add the other language,\n"
+        "# misconceptions and checked claims as you go.\n"
     )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -210,7 +216,9 @@ def cmd_import_md(args) -> int:
     except OSError as e:
         raise QuizError(f"{out}: cannot write: {e.strerror or e}") from None
     load_deck(out)  # what we wrote must load; a failure here is a bug worth surfacing
-    print(f"{len(entries)} questions -> {len(result.deck['cards'])} draft cards in {out}")
+    langs = "+".join(result.deck["languages"])
+    print(f"{len(doc.entries)} questions -> {len(result.deck['cards'])} draft cards ({langs}) "
+          f"in {out}, titled {title!r}")
     for g in result.merged:
         print(f"  merged {' = '.join(map(str, g.members))} (similarity {g.score:.0f})")
     for g in result.to_review:
@@ -218,6 +226,15 @@ def cmd_import_md(args) -> int:
             f"  review {' ~ '.join(map(str, g.members))}: similar (answer {g.answer_score:.0f}, "
             f"question {g.question_score:.0f}) but kept apart; merge by hand if they are the same"
         )
+    for number, own, lang in result.foreign:
+        print(f"  question {number} is in {own}, the deck in {lang}: its text is filed under "
+              f"{lang} too until you translate it")
+    for p in doc.skipped:
+        print(f"skipped: {p}", file=sys.stderr)
+    if doc.skipped:
+        print(f"quiz: import-md: {len(doc.skipped)} item(s) skipped; the other "
+              f"{len(doc.entries)} were imported", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -225,11 +242,13 @@ def cmd_dedup(args) -> int:
     from quiz.deck.dedup import DEFAULT_THRESHOLD, Item, find_groups
 
     threshold = args.threshold or DEFAULT_THRESHOLD
+    skipped = []
     if _is_markdown(args.path):
         from quiz.deck.importer import entry_items
-        from quiz.deck.markdown import read_markdown
+        from quiz.deck.markdown import read_document
 
-        items = entry_items(read_markdown(args.path))
+        doc = read_document(args.path)
+        items, skipped = entry_items(doc.entries), doc.skipped
     else:
         deck = load_deck(args.path)
         items = [
@@ -237,9 +256,12 @@ def cmd_dedup(args) -> int:
             for c in deck.cards
         ]
     groups = find_groups(items, threshold=threshold)
+    for p in skipped:
+        print(f"skipped: {p}", file=sys.stderr)
     if args.json:
-        print(json.dumps({"groups": [g.to_dict() for g in groups]}, ensure_ascii=False, indent=2))
-        return 0
+        print(json.dumps({"groups": [g.to_dict() for g in groups],
+                          "skipped": [vars(p) for p in skipped]}, ensure_ascii=False, indent=2))
+        return 1 if skipped else 0
     if not groups:
         print(f"no duplicates among {len(items)} items (threshold {threshold:g})")
     for g in groups:
@@ -248,4 +270,4 @@ def cmd_dedup(args) -> int:
             f"{g.kind:9} {g.score:5.1f}  {sign.join(map(str, g.members))}  "
             f"(question {g.question_score:.0f}, answer {g.answer_score:.0f})"
         )
-    return 0
+    return 1 if skipped else 0

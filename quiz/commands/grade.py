@@ -39,11 +39,11 @@ def cmd_grade(args) -> int:
         raise QuizError("grade: needs --card ID and --answer TEXT (or --jsonl FILE)")
     from quiz.commands.deck import find_card
     from quiz.deck.loader import load_deck
-    from quiz.grading import grade
+    from quiz.session.grader import grade_card
 
     card = find_card(load_deck(args.deck), args.card)
     answer = sys.stdin.read() if args.answer == "-" else args.answer
-    g = grade(card, answer, args.lang)
+    g = grade_card(card, answer, args.lang)
     if args.json:
         print(json.dumps({"card": card.id, **g.to_dict()}, ensure_ascii=False, indent=2))
     else:
@@ -70,7 +70,8 @@ def render(g, answer: str) -> str:
 
 
 def _batch(args) -> int:
-    from quiz.grading import grade, grade_reference
+    from quiz.grading import grade_reference
+    from quiz.session.grader import grade_card
 
     deck = None
     by_id: dict = {}
@@ -116,7 +117,7 @@ def _batch(args) -> int:
                         from quiz.commands.deck import find_card
 
                         card = find_card(deck, card_id)  # raises, suggesting close ids
-                    g = grade(card, answer, lang)
+                    g = grade_card(card, answer, lang)
                     text = g.to_json(encode, {"line": n, "card": card_id}, missed)
             except json.JSONDecodeError as e:
                 failed += 1

@@ -37,6 +37,7 @@ def cmd_list(args) -> int:
     from labs import registry
     from labs.results import last_run
     from quiz.deck.loader import load_deck
+    from quiz.tui.labinfo import outcome
 
     deck = load_deck(args.deck)
     rows = []
@@ -58,7 +59,10 @@ def cmd_list(args) -> int:
                     "status": last.get("status"),
                     "quick": last.get("quick"),
                     "verdicts": [
-                        {"card": c["card"], "claim": c["claim"], "verdict": c["verdict"]}
+                        {"card": c["card"], "claim": c["claim"], "verdict": c["verdict"],
+                         # the verdict in the card's terms: partly / outdated claims keep theirs
+                         "outcome": outcome(c.get("deck_verdict"), c.get("held"),
+                                            c.get("verdict"))}
                         for c in last.get("claims", [])
                     ],
                 },
@@ -126,11 +130,11 @@ def render_run(run: dict) -> str:
         out.append(f"   {run['error']}")
     for f in run["findings"]:
         out.append(f"   [{HELD[f.get('held')]:>12}] {f['id']}: {f.get('summary', '')}")
+    from quiz.tui.labinfo import outcome, outcome_text
+
     for c in run["claims"]:
-        out.append(
-            f"   claim {c['card']}/{c['claim']} (deck: {c['deck_verdict']}): "
-            f"seed statement {c['verdict']}"
-        )
+        said = outcome_text(outcome(c.get("deck_verdict"), c.get("held"), c.get("verdict")), "en")
+        out.append(f"   claim {c['card']}/{c['claim']} (deck: {c['deck_verdict']}): {said}")
     env = run.get("env", {})
     libs = ", ".join(
         f"{k} {env[k]}"

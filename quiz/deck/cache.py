@@ -49,10 +49,10 @@ def _cache_file(cache_dir: Path, path: Path, kind: str = "pickle") -> Path:
 def _deck_path(path: str | os.PathLike | None) -> Path:
     if path is None:
         # quiz.deck.loader.default_deck_path(), without importing the loader (and PyYAML)
-        # on a cache hit: content/ beside the quiz package.
-        import quiz.deck
+        # on a cache hit.
+        from quiz.paths import shipped_deck_dir
 
-        return Path(quiz.deck.__file__).resolve().parents[2] / "content"
+        return shipped_deck_dir()
     return Path(path)
 
 

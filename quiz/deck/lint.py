@@ -56,3 +56,14 @@ def _lab_catalogue() -> dict[str, list[str]] | None:
     except ImportError:
         return None
     return {lab_id: lab.finding_ids() for lab_id, lab in registry().items()}
+
+
+def lint_warnings(deck: Deck) -> list[Problem]:
+    """What is valid but worth fixing: a card without key points is graded only against
+    its model answer, a cruder check than key points and misconceptions."""
+    return [
+        Problem(c.source, c.line, f"{c.id}.key_points",
+                "none: answers are graded against the model answer "
+                f"(`quiz suggest-points {c.id} --deck {c.source}` drafts some)")
+        for c in deck.cards if not c.key_points
+    ]

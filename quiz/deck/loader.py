@@ -27,8 +27,10 @@ PathKey = tuple[Any, ...]
 
 
 def default_deck_path() -> Path:
-    """The shipped deck: ``content/`` beside the ``quiz`` package in this checkout."""
-    return Path(__file__).resolve().parents[2] / "content"
+    """The shipped deck: package data in a wheel, ``content/`` in a checkout."""
+    from quiz.paths import shipped_deck_dir
+
+    return shipped_deck_dir()
 
 
 def load_deck(path: str | Path | None = None) -> Deck:

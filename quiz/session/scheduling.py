@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import fsrs.scheduler as fsrs_scheduler
 from fsrs import Card as FsrsCard
@@ -36,8 +37,22 @@ def fsrs_id(card_id: str) -> int:
     return int.from_bytes(digest[:8], "big") >> 1
 
 
-def make_scheduler(**options) -> Scheduler:
-    """The scheduler every engine shares (options pass through to ``fsrs.Scheduler``)."""
+def make_scheduler(store=None, **options) -> Scheduler:
+    """The scheduler every engine shares (options pass through to ``fsrs.Scheduler``).
+
+    With a ``store``, the FSRS parameters `quiz optimize` fitted to this learner's reviews
+    (``fsrs-parameters.json`` beside the database) are used when present and valid; an
+    unusable file leaves the defaults (`quiz optimize` names the problem)."""
+    if store is not None and "parameters" not in options:
+        from quiz.deck.errors import QuizError
+        from quiz.session.optimize import load_parameters
+
+        try:
+            fitted = load_parameters(Path(store.path).parent)
+        except QuizError:
+            fitted = None
+        if fitted is not None:
+            options["parameters"] = fitted
     return Scheduler(**options)
 
 

@@ -60,7 +60,7 @@ class Stats:
 def compute_stats(store: Store, deck: Deck, now: datetime, *,
                   scheduler: Scheduler | None = None) -> Stats:
     """Everything the stats screen shows, at ``now`` (an aware UTC datetime)."""
-    scheduler = scheduler or make_scheduler()
+    scheduler = scheduler or make_scheduler(store)
     ids = set(deck.ids())
     states = {k: v for k, v in store.review_states().items() if k in ids}
     today = now.date()

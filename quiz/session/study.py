@@ -100,7 +100,7 @@ class StudySession:
         self.deck, self.store, self.mode = deck, store, mode
         self.clock = clock
         self.grader = grader or default_grader
-        self.scheduler = scheduler or make_scheduler()
+        self.scheduler = scheduler or make_scheduler(store)
         self.lang = lang
         self.tags = frozenset(tags)
         self.new_per_day, self.reviews_per_day = new_per_day, reviews_per_day

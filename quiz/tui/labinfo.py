@@ -32,10 +32,72 @@ def last_run(data_dir: Path, lab_id: str) -> dict[str, Any] | None:
 
 def claim_verdict(run: dict[str, Any] | None, card_id: str, claim_id: str) -> str | None:
     """The lab's verdict (supported/refuted/inconclusive) on one claim of a card."""
+    entry = _claim_entry(run, card_id, claim_id)
+    return entry.get("verdict") if entry else None
+
+
+def _claim_entry(run: dict[str, Any] | None, card_id: str, claim_id: str) -> dict | None:
     for c in (run or {}).get("claims") or ():
         if c.get("card") == card_id and c.get("claim") == claim_id:
-            return c.get("verdict")
+            return c
     return None
+
+
+# What a run says about a seed statement, in words that cannot be misread. The runner's
+# verdict is about the seed's statement ("refuted" = the seed was wrong), and it files a
+# partly true or outdated statement under "refuted" when the deck's correction held; here
+# such a statement keeps the card's own verdict, with the lab confirming the correction.
+OUTCOMES = ("supported", "refuted", "partly", "outdated", "contradicted", "inconclusive")
+OUTCOME_TEXT = {
+    "en": {"supported": "seed claim supported", "refuted": "seed claim refuted",
+           "partly": "seed claim partly true (the correction holds)",
+           "outdated": "seed claim outdated (the correction holds)",
+           "contradicted": "the deck's correction did not hold",
+           "inconclusive": "inconclusive"},
+    "zh": {"supported": "原说法得到支持", "refuted": "原说法被推翻",
+           "partly": "原说法部分正确（更正成立）", "outdated": "原说法已过时（更正成立）",
+           "contradicted": "题库的更正未得到证实", "inconclusive": "无定论"},
+}
+OUTCOME_STYLE = {"supported": "green", "refuted": "red", "partly": "yellow",
+                 "outdated": "yellow", "contradicted": "bold red", "inconclusive": "dim"}
+OUTCOME_MARK = {"supported": "✓", "refuted": "✗", "partly": "~", "outdated": "~",
+                "contradicted": "!", "inconclusive": "?"}
+LEGEND = {
+    "en": "seed claims: ✓ supported ✗ refuted ~ partly true / outdated ? open",
+    "zh": "原题说法：✓ 被支持 ✗ 被推翻 ~ 部分正确 / 已过时 ? 无定论",
+}
+
+
+def outcome(deck_verdict: str | None, held: bool | None, verdict: str | None = None) -> str:
+    """The outcome key for a claim the deck judged ``deck_verdict`` whose finding ``held``.
+
+    Without ``held`` (an older run), the runner's ``verdict`` is read with the deck's."""
+    if held is None and verdict in ("supported", "refuted") and deck_verdict:
+        # runner: true -> supported iff held; otherwise refuted iff held
+        held = (verdict == "supported") == (deck_verdict == "true")
+    if held is None:
+        return "inconclusive"
+    if deck_verdict == "true":
+        return "supported" if held else "refuted"
+    if deck_verdict in ("partly", "outdated"):
+        return deck_verdict if held else "contradicted"
+    return "refuted" if held else "supported"  # false (or unknown): the finding is the truth
+
+
+def claim_outcome(run: dict[str, Any] | None, card_id: str, claim_id: str,
+                  deck_verdict: str | None = None) -> str | None:
+    """The outcome of one card claim in ``run`` (None when the run did not check it).
+
+    ``deck_verdict`` is the card's verdict now (the run's copy may predate an edit)."""
+    entry = _claim_entry(run, card_id, claim_id)
+    if entry is None:
+        return None
+    return outcome(deck_verdict or entry.get("deck_verdict"), entry.get("held"),
+                   entry.get("verdict"))
+
+
+def outcome_text(key: str, lang: str) -> str:
+    return OUTCOME_TEXT.get(lang, OUTCOME_TEXT["en"]).get(key, key)
 
 
 def run_date(run: dict[str, Any] | None) -> str:
@@ -73,27 +135,69 @@ def run_lab(lab_id: str, **kwargs: Any) -> dict[str, Any]:
     return _run_lab(lab_id, **kwargs)
 
 
-def summary(run: dict[str, Any] | None):
-    """'ok  ✓2 ✗11 ?1' for the labs table: the run status, then how many of the seed's
-    statements the run supported, refuted, or could not settle."""
+def summary(run: dict[str, Any] | None, deck_verdicts: dict | None = None):
+    """'ok  ✓2 ✗9 ~2 ?1' for the labs table: the run status, then how many of the seed's
+    statements the run supported, refuted, found partly true or outdated (the correction
+    held), or could not settle. ``deck_verdicts`` maps (card, claim) to the card's verdict."""
     from rich.text import Text
 
     if not run:
         return Text("")
-    counts = {"supported": 0, "refuted": 0, "inconclusive": 0}
+    counts = dict.fromkeys(OUTCOMES, 0)
     for c in run.get("claims") or ():
-        v = c.get("verdict") or "inconclusive"
-        counts[v if v in counts else "inconclusive"] += 1
+        key = (c.get("card"), c.get("claim"))
+        dv = (deck_verdicts or {}).get(key) or c.get("deck_verdict")
+        o = outcome(dv, c.get("held"), c.get("verdict"))
+        counts["partly" if o == "outdated" else o] += 1
     status = str(run.get("status", "?"))
     out = Text(status, style="green" if status == "ok" else "red")
     if run.get("claims"):
         out.append("  ")
-        for v, mark, style in (("supported", "✓", "green"), ("refuted", "✗", "red"),
-                               ("inconclusive", "?", "yellow")):
+        for v in ("supported", "refuted", "partly", "contradicted", "inconclusive"):
             if counts[v]:
-                out.append(f"{mark}{counts[v]} ", style=style)
+                out.append(f"{OUTCOME_MARK[v]}{counts[v]} ", style=OUTCOME_STYLE[v])
     out.rstrip()
     return out
+
+
+# -- plots ---------------------------------------------------------------------------------
+# Proper names for the keys labs use to name series (evidence["curves"]["torchscript"]).
+SERIES_NAMES = {
+    "torchscript": "TorchScript", "ts": "TorchScript", "eager": "eager PyTorch",
+    "onnxruntime": "ONNX Runtime", "ort": "ONNX Runtime", "onnx": "ONNX Runtime",
+    "executorch": "ExecuTorch", "xnnpack": "XNNPACK", "lite": "lite interpreter",
+    "ptl": "lite interpreter (.ptl)", "gzip_curve": "gzip-compressed file",
+    "csr_curve": "sparse CSR file", "fp32": "fp32", "int8": "int8",
+}
+
+
+def series_name(finding_id: str, path: str, curve: dict[str, Any]) -> str:
+    """A series' name in words: its own label, else the name its key stands for, else its
+    y axis label (a finding's single ``curve``), else the key with spaces."""
+    for k in ("label", "name", "title"):
+        if isinstance(curve.get(k), str) and curve[k].strip():
+            return curve[k].strip()
+    key = path.rsplit(".", 1)[-1] if path else ""
+    key = key.split("[", 1)[0]
+    if key in SERIES_NAMES:
+        return SERIES_NAMES[key]
+    if key in ("curve", "") and curve.get("y_label"):
+        return str(curve["y_label"])
+    words = (key or finding_id).replace("_", " ").replace("-", " ").strip()
+    return words or finding_id
+
+
+def integer_ticks(values: list[float], most: int = 10) -> list[int] | None:
+    """Tick positions for an axis whose values are whole numbers (threads, batch sizes):
+    the values themselves when few, else evenly spaced integers; None for real-valued axes."""
+    if not values or any(abs(v - round(v)) > 1e-9 for v in values):
+        return None
+    ints = sorted({int(round(v)) for v in values})
+    if len(ints) <= most:
+        return ints
+    lo, hi = ints[0], ints[-1]
+    step = max(1, -(-(hi - lo) // (most - 1)))
+    return list(range(lo, hi + 1, step))
 
 
 def stop_lab_children() -> list[int]:
@@ -126,3 +230,13 @@ def stop_lab_children() -> list[int]:
         except (OSError, ValueError, IndexError):
             continue
     return stopped
+
+
+def geometric(values: list[float]) -> bool:
+    """True for values like batch sizes 1, 2, 4 ... 64: evenly spaced on a log scale, where
+    a linear axis would crowd the small ones into one column."""
+    v = sorted(set(values))
+    if len(v) < 4 or v[0] <= 0:
+        return False
+    ratios = [b / a for a, b in zip(v, v[1:], strict=False)]
+    return min(ratios) >= 1.5 and max(ratios) / min(ratios) < 1.05

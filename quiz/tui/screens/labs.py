@@ -7,6 +7,7 @@ messages; the App forwards them here through ``lab_event``.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from rich.text import Text
@@ -23,6 +24,13 @@ from quiz.tui.widgets.footer import QuizFooter
 
 PAGE = Binding.Group("Scroll")
 HELD = {True: ("✓", "green"), False: ("✗", "red"), None: ("?", "yellow")}
+# Series colours, as plotext and rich name them (same colour on the plot and in the legend).
+PALETTE = (("cyan", "cyan"), ("magenta", "magenta"), ("green", "green"),
+           ("orange", "dark_orange"), ("blue", "blue"), ("red", "red"))
+MAX_SERIES = len(PALETTE)
+# Widths the labs table needs besides the lab's title (id, claims, result, date, padding);
+# the title gets what is left and disappears first on a narrow terminal (F8).
+NARROW = 100
 
 
 class LabsScreen(QuizScreen):
@@ -41,6 +49,7 @@ class LabsScreen(QuizScreen):
         self.labs: dict[str, Any] = {}
         self.selected: str | None = None
         self._findings: list[dict[str, Any]] = []  # of the run shown
+        self._plotted: dict[str, Any] = {}  # the finding whose curves are plotted
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,7 +67,10 @@ class LabsScreen(QuizScreen):
             yield Static(id="lab-claims", classes="panel")
             from textual_plotext import PlotextPlot
 
-            yield PlotextPlot(id="lab-plot", classes="hidden")
+            # The legend sits beside the plot: plotext draws its own over the curves.
+            with Horizontal(id="lab-plot-row"):
+                yield PlotextPlot(id="lab-plot", classes="hidden")
+                yield Static(id="lab-plot-legend", classes="hidden")
             yield Static(id="lab-statements", classes="panel")
         yield QuizFooter()
 
@@ -91,26 +103,55 @@ class LabsScreen(QuizScreen):
         return self.app.lab_state.results.get(lab_id) or labinfo.last_run(self.app.data_dir,
                                                                            lab_id)
 
+    def _width(self) -> int:
+        return self.size.width or self.app.size.width or 80
+
     def fill_table(self) -> None:
         table = self.query_one("#labs-table", DataTable)
         keep = self.selected
         table.clear(columns=True)
+        narrow = self._width() < NARROW
         table.add_columns(*(self.t(f"labs.col.{c}") for c in ("lab", "claims", "last", "date")))
         deck = self.app.deck
+        rows = []
         for lab_id, lab in self.labs.items():
-            title = pick(getattr(lab, "title", {}) or {}, self.lang)
-            if len(title) > 36:
-                title = title[:35] + "…"
             claims = deck.claims_for_lab(lab_id) if deck else []
             run = self.last(lab_id)
-            last = labinfo.summary(run) if run else self.t("labs.never")
-            table.add_row(Text.assemble((lab_id, "bold"), f" {title}"), str(len(claims)), last,
-                          labinfo.run_date(run), key=lab_id)
+            verdicts = {(c.id, cl.id): cl.verdict for c, cl in claims}
+            last = labinfo.summary(run, verdicts) if run else Text(self.t("labs.never"))
+            date = labinfo.run_date(run)
+            if narrow and date:
+                date = date[5:]  # "12-01 22:48": the year is rarely news
+            rows.append((lab_id, pick(getattr(lab, "title", {}) or {}, self.lang),
+                         str(len(claims)), last, date))
+        budget = self._title_budget(rows)
+        for lab_id, title, n, last, date in rows:
+            if len(title) > budget:
+                title = title[: budget - 1] + "…" if budget >= 8 else ""
+            name = Text.assemble((lab_id, "bold"), f" {title}" if title else "")
+            table.add_row(name, n, last, date, key=lab_id)
         if keep in self.labs:
             table.move_cursor(row=list(self.labs).index(keep))
         elif self.labs:
             self.selected = next(iter(self.labs))
             self.show_lab(self.selected)
+
+    def _title_budget(self, rows: list[tuple]) -> int:
+        """Columns left for the labs' titles once the id, count, result and date fit."""
+        heads = [self.t(f"labs.col.{c}") for c in ("lab", "claims", "last", "date")]
+        from rich.cells import cell_len
+
+        def widest(i: int, head: str) -> int:
+            return max([cell_len(head)] + [cell_len(str(r[i])) for r in rows])
+
+        ids = max([cell_len(r[0]) for r in rows] or [0])
+        fixed = widest(2, heads[1]) + widest(3, heads[2]) + widest(4, heads[3])
+        # 2 cells of padding per column, the body's padding and a scrollbar
+        return min(36, self._width() - 4 - 8 - 2 - fixed - ids - 1)
+
+    def on_resize(self, event) -> None:
+        if self.is_mounted and self.labs:
+            self.fill_table()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "labs-table" and event.row_key.value is not None:
@@ -126,6 +167,7 @@ class LabsScreen(QuizScreen):
         if not 0 <= index < len(findings):
             detail.display = False
             return
+        self.plot_finding(index)
         f = findings[index]
         mark, style = HELD.get(f.get("held"), HELD[None])
         detail.update(Text.assemble((f"{f.get('id', '')} ", "bold"), (mark, f"bold {style}"),
@@ -154,12 +196,12 @@ class LabsScreen(QuizScreen):
             out.append(f"{self.t('labs.claims')}\n", style="bold")
             run = self.last(lab_id)
             for card, claim in claims:
-                verdict = labinfo.claim_verdict(run, card.id, claim.id)
+                result = labinfo.claim_outcome(run, card.id, claim.id, claim.verdict)
                 out.append(f"  {card.id}/{claim.id}: ", style="dim")
                 out.append(claim.statement)
-                if verdict:
-                    style = {"supported": "green", "refuted": "red"}.get(verdict, "yellow")
-                    out.append(f"  → {self.t('lab.' + verdict)}", style=f"bold {style}")
+                if result:
+                    out.append(f"  → {labinfo.outcome_text(result, self.lang)}",
+                               style=f"bold {labinfo.OUTCOME_STYLE[result]}")
                 out.append("\n")
         out.rstrip()
         self.query_one("#lab-statements", Static).update(out)
@@ -189,7 +231,8 @@ class LabsScreen(QuizScreen):
         st = self.app.lab_state
         key = "labs.mode.quick" if st.quick else "labs.mode.full"
         self.query_one("#lab-mode", Static).update(
-            f"{self.t(key)}  (m)  ·  {self.t('labs.run')}  ·  {self.t('labs.legend')}")
+            f"{self.t(key)}  (m)  ·  {self.t('labs.run')}  ·  "
+            f"{labinfo.LEGEND.get(self.lang, labinfo.LEGEND['en'])}")
 
     def render_status(self) -> None:
         st = self.app.lab_state
@@ -226,13 +269,12 @@ class LabsScreen(QuizScreen):
         table.clear()
         if not table.columns:
             table.add_columns(*(self.t(f"labs.col.{c}") for c in ("finding", "held", "summary")))
-        plot_widget = self.query_one("#lab-plot")
         self._findings = list((run or {}).get("findings") or ())
         self.show_finding(0)
         if not run:
             title.update("")
             table.display = False
-            plot_widget.set_class(True, "hidden")
+            self.plot([])
             self.query_one("#lab-claims", Static).display = False
             return
         table.display = True
@@ -241,38 +283,106 @@ class LabsScreen(QuizScreen):
             head += f" · {float(run['duration_s']):.1f}s"
         head += f" · {'quick' if run.get('quick') else 'full'} · {labinfo.run_date(run)}"
         title.update(head)
-        curves: list[tuple[str, dict[str, Any]]] = []
         for f in run.get("findings") or ():
             mark, style = HELD.get(f.get("held"), HELD[None])
             table.add_row(f.get("id", ""), Text(mark, style=f"bold {style}"),
                           Text(str(f.get("summary", ""))))
-            curves.extend((f"{f.get('id')}{'.' + p if p else ''}", c)
-                          for p, c in labinfo.curves(f.get("evidence")))
         claims = self.query_one("#lab-claims", Static)
         err = run.get("error")
         claims.display = bool(err)
         if err:
             claims.update(Text(str(err), style="red"))
-        self.plot(curves)
+        self.show_finding(0)
 
-    def plot(self, curves: list[tuple[str, dict[str, Any]]]) -> None:
+    def plot_finding(self, index: int) -> None:
+        """The curves of the highlighted finding, else of the first finding that has some:
+        one finding's curves share their axes, another's may not."""
+        order = [index] + [i for i in range(len(self._findings)) if i != index]
+        for i in order:
+            f = self._findings[i]
+            series = series_of(f)
+            if series:
+                self._plotted = f
+                self.plot(series, str(f.get("id", "")))
+                return
+        self.plot([])
+
+    def plot(self, series: list[tuple[str, list[float], list[float], dict[str, Any]]],
+             finding_id: str = "") -> None:
         widget = self.query_one("#lab-plot")
-        widget.set_class(not curves, "hidden")
-        if not curves:
+        legend = self.query_one("#lab-plot-legend", Static)
+        widget.set_class(not series, "hidden")
+        legend.set_class(not series, "hidden")
+        if not series:
             return
         plt = widget.plt
         plt.clear_data()
         plt.clear_figure()
-        name, first = curves[0]
-        for label, c in curves[:4]:
-            try:
-                xs = [float(x) for x in c["x"]]
-                ys = [float(y) for y in c["y"]]
-            except (TypeError, ValueError):
-                continue
-            # One curve: its name is the title; several: a legend tells them apart.
-            plt.plot(xs, ys, marker="braille", label=label if len(curves) > 1 else None)
-        plt.title(name if len(curves) == 1 else "")
-        plt.xlabel(str(first.get("x_label", "x")))
-        plt.ylabel(str(first.get("y_label", "y")))
+        key = Text()
+        key.append(f"{finding_id}\n", style="bold")
+        x_label, y_label = axis_labels(self._plotted)
+        if len(series) > 1:
+            # "samples/s (TorchScript, 1 thread)" names one series; the axis holds several
+            y_label = y_label.split(" (", 1)[0]
+        xs_all = sorted({x for _, xs, _, _ in series for x in xs})
+        ticks = labinfo.integer_ticks(xs_all)
+        # Batch sizes 1, 2, 4 ... 64 are drawn on a log2 axis (labelled with the sizes).
+        log = ticks is not None and labinfo.geometric(xs_all)
+        where = (lambda x: math.log2(x)) if log else (lambda x: x)
+        for (name, xs, ys, _), (pcolor, rcolor) in zip(series, PALETTE, strict=False):
+            # no label: plotext would draw its legend over the curves
+            plt.plot([where(x) for x in xs], ys, marker="braille", color=pcolor)
+            key.append("━━ ", style=f"bold {rcolor}")
+            key.append(f"{name}\n")
+        if ticks is not None:
+            if log:
+                ticks = sorted({int(round(x)) for x in xs_all})
+                x_label += " (log scale)"
+            plt.xticks([where(t) for t in ticks], [str(t) for t in ticks])
+            # a margin either side, or plotext drops the label of the first tick
+            lo, hi = where(xs_all[0]), where(xs_all[-1])
+            pad = max(0.25 if log else 0.5, (hi - lo) * 0.03)
+            plt.xlim(lo - pad, hi + pad)
+        plt.title("")
+        plt.xlabel(x_label)
+        plt.ylabel(y_label)
+        key.rstrip()
+        legend.update(key)
         widget.refresh()
+
+
+def axis_labels(finding: dict[str, Any]) -> tuple[str, str]:
+    """The axis labels any curve of the finding gives (a duplicate dropped from the plot
+    may be the one that carries them)."""
+    found = [c for _, c in labinfo.curves(finding.get("evidence"))]
+    x = next((str(c["x_label"]) for c in found if c.get("x_label")), "x")
+    y = next((str(c["y_label"]) for c in found if c.get("y_label")), "y")
+    return x, y
+
+
+def series_of(finding: dict[str, Any]) -> list[tuple[str, list[float], list[float], dict]]:
+    """A finding's plottable curves as (name in words, xs, ys, curve), duplicates dropped.
+
+    A lab may give one curve twice (its headline ``curve`` and the same series among
+    ``curves``); the named copy is kept. Curves whose x values are not numbers (backend
+    names) are left to the findings table."""
+    fid = str(finding.get("id", ""))
+    found = labinfo.curves(finding.get("evidence"))
+    # Headline "curve"s last, so a named duplicate wins.
+    found.sort(key=lambda pc: pc[0].rsplit(".", 1)[-1] == "curve")
+    out: list[tuple[str, list[float], list[float], dict]] = []
+    seen: set[tuple] = set()
+    for path, c in found:
+        try:
+            xs = [float(x) for x in c["x"]]
+            ys = [float(y) for y in c["y"]]
+        except (TypeError, ValueError):
+            continue
+        sig = (tuple(xs), tuple(ys))
+        if sig in seen:
+            continue
+        seen.add(sig)
+        out.append((labinfo.series_name(fid, path, c), xs, ys, c))
+        if len(out) == MAX_SERIES:
+            break
+    return out

@@ -47,6 +47,8 @@ def key_points_text(card: Card, grade: dict[str, Any], lang: str) -> Text:
     """One line per key point: hit (with the words matched) or missed (with a phrasing)."""
     by_id = {kp.get("id"): kp for kp in grade.get("key_points") or ()}
     out = Text()
+    if not card.key_points:
+        return _reference_points_text(grade, lang)
     for kp in card.key_points:
         res = by_id.get(kp.id, {})
         if res.get("found"):
@@ -64,6 +66,30 @@ def key_points_text(card: Card, grade: dict[str, Any], lang: str) -> Text:
         if kp.weight != 1:
             out.append(f"  ×{kp.weight:g}", style="dim")
         out.append("\n")
+    out.rstrip()
+    return out
+
+
+def _reference_points_text(grade: dict[str, Any], lang: str) -> Text:
+    """A card without key points was graded against its model answer (B5): say so, and
+    show which of the answer's clauses were made."""
+    from quiz.session.grader import REFERENCE_FLAG, REFERENCE_NOTE
+
+    out = Text()
+    if REFERENCE_FLAG not in (grade.get("flags") or ()):
+        return out
+    out.append(REFERENCE_NOTE.get(lang, REFERENCE_NOTE["en"]) + "\n", style="italic")
+    points = list(grade.get("key_points") or ())
+    for kp in points:
+        if kp.get("found"):
+            out.append("✓ ", style="bold green")
+            out.append(f"“{kp.get('matched') or kp.get('phrasing') or ''}”\n", style="green")
+    missed = sum(1 for kp in points if not kp.get("found"))
+    if missed:
+        out.append("✗ ", style="bold red")
+        out.append((f"{missed}/{len(points)} 个分句没有答到（见参考答案）" if lang == "zh"
+                    else f"{missed} of {len(points)} clauses of the model answer not made "
+                    "(see below)"), style="dim")
     out.rstrip()
     return out
 
@@ -125,9 +151,11 @@ def factcheck_text(card: Card, lang: str, data_dir: Path,
             if run is None:
                 out.append(t("study.lab_never", lang) + "\n", style="dim")
             else:
-                verdict = labinfo.claim_verdict(run, card.id, claim.id)
-                status = t(f"lab.{verdict}", lang) if verdict else str(run.get("status", "?"))
-                vstyle = {"supported": "green", "refuted": "red"}.get(verdict or "", "yellow")
+                # "seed claim refuted", or the card's own partly / outdated (B9)
+                result = labinfo.claim_outcome(run, card.id, claim.id, claim.verdict)
+                status = (labinfo.outcome_text(result, lang) if result
+                          else str(run.get("status", "?")))
+                vstyle = labinfo.OUTCOME_STYLE.get(result or "", "yellow")
                 out.append(t("study.lab_last", lang, date=labinfo.run_date(run), status=""))
                 out.append(status, style=f"bold {vstyle}")
                 mode = "quick" if run.get("quick") else "full"
