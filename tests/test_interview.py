@@ -86,7 +86,7 @@ def test_full_run_through_the_states(store, clock):
     assert e.next() is None and e.state is S.FINISHED
     r = e.report
     assert [x.verdict for x in r.questions] == ["correct", "partial", "wrong"]
-    assert r.counts == {"correct": 1, "partial": 1, "wrong": 1}
+    assert r.counts == {"correct": 1, "partial": 1, "wrong": 1, "unsure": 0, "unanswered": 0}
     assert r.mean_score == 0.5 and r.answered == 3 and r.finished
 
 
@@ -147,7 +147,7 @@ def test_timeout_with_nothing_typed_is_unanswered_and_not_graded(store, clock):
     e.next()
     assert grader.calls == []
     (r,) = e.report.questions
-    assert (r.answered, r.timed_out, r.score, r.verdict) == (False, True, 0.0, "wrong")
+    assert (r.answered, r.timed_out, r.score, r.verdict) == (False, True, 0.0, "unanswered")
     assert [k.id for k in r.missed_key_points] == ["kp1", "kp2"]
 
 
@@ -233,7 +233,7 @@ def test_report_details(store, clock):
     assert second.missed_key_points == () and first.question.startswith("Question ")
     d = r.to_dict()
     assert d["questions"][0]["missed_key_points"] == [{"id": "kp2", "text": "quantization"}]
-    assert d["counts"] == {"correct": 1, "partial": 1, "wrong": 0}
+    assert d["counts"] == {"correct": 1, "partial": 1, "wrong": 0, "unsure": 0, "unanswered": 0}
 
 
 def test_weakest_tags_lowest_first(store, clock):

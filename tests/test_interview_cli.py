@@ -55,7 +55,7 @@ def test_piped_answers_with_the_real_grader_json_report(tmp_path, deck_file):
     assert (first["verdict"], first["score"], first["answered"]) == ("correct", 1.0, True)
     assert second["answer"] == "PyTorch Mobile supports ONNX\nsecond line"
     assert [m["id"] for m in second["misconceptions"]] == ["onnx"]
-    assert (third["answered"], third["verdict"]) == (False, "wrong")  # end of input
+    assert (third["answered"], third["verdict"]) == (False, "unanswered")  # end of input
     with Store.open(data) as s:
         (rec,) = s.interviews()
         assert rec.finished and rec.config["seed"] == 5

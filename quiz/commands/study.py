@@ -144,7 +144,9 @@ def run_headless(engine, reader: LineReader, out: IO[str]) -> None:
         if engine.state is InterviewState.ASKING and not eof:
             engine.submit("\n".join(lines))
         if engine.state is InterviewState.TIMED_OUT:
-            say("(time is up: what you typed was submitted)")
+            typed = engine.draft.strip()  # what the engine submitted at the deadline
+            say("(time is up: what you typed was submitted)" if typed else
+                "(time is up: nothing was typed; the question counts as unanswered)")
         if eof:
             engine.finish()
             say("(end of input: the remaining questions count as unanswered)")
@@ -215,12 +217,18 @@ def format_report(report) -> str:
     """The interview report as plain text."""
     state = "finished" if report.finished else "unfinished"
     c = report.counts
+    unsure = f", {c.get('unsure', 0)} unsure (rate them yourself)" if c.get("unsure") else ""
     out = [f"\n== Interview #{report.interview_id} ({state}) ==",
-           f"mean score {report.mean_score:.0%}: {c['correct']} correct, {c['partial']} partial,"
-           f" {c['wrong']} wrong; {report.answered} answered, {report.unanswered} unanswered, "
+           f"mean score {report.mean_score:.0%}: {c.get('correct', 0)} correct, "
+           f"{c.get('partial', 0)} partial, {c.get('wrong', 0)} wrong{unsure}; "
+           f"{report.answered} answered, {report.unanswered} unanswered, "
            f"{report.timed_out} timed out; {report.total_seconds:.0f}s in all"]
     for r in report.questions:
-        note = " (timed out)" if r.timed_out else "" if r.answered else " (unanswered)"
+        note = " (timed out)" if r.timed_out else ""
+        if r.verdict == "unsure":
+            note += " (borderline: compare with the model answer)"
+        if r.overridden:
+            note += f" (grader said {r.grader_verdict})"
         out.append(f"\n{r.position + 1}. [{r.verdict} {r.score:.0%}] {r.card_id}  "
                    f"{r.seconds:.0f}s{note}")
         out.append(f"   Q: {r.question}")
