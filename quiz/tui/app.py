@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from quiz.deck.model import Deck
     from quiz.store.db import Store
 
-MODES = ("study", "interview", "labs", "browse", "stats")
+MODES = ("study", "custom", "interview", "labs", "browse", "stats", "settings")
 THEMES = ("textual-dark", "textual-light")
 
 
@@ -94,6 +94,7 @@ class QuizApp(App):
         self.lab_state = LabState()
         self.reset_db = False  # --reset-db: move an unusable database aside
         self.interview_defaults: dict[str, Any] = {}  # from `quiz interview --questions ...`
+        self.study_tags: tuple[str, ...] = ()  # `quiz study --tags T`: custom study by tag
         self._lang_given = lang
         if lang:
             self.set_reactive(QuizApp.lang, lang)
@@ -235,7 +236,7 @@ class QuizApp(App):
             self.show_error(t("error.deck", self.lang), t("error.no_deck", self.lang))
             return
         try:
-            if mode in ("study", "practice", "interview", "stats"):
+            if mode in ("study", "practice", "custom", "interview", "stats"):
                 self.store  # noqa: B018 - open it now: a broken database stops here, not mid-screen
             screen = self._make_screen(mode)
         except QuizError as e:
@@ -247,14 +248,12 @@ class QuizApp(App):
         self.push_screen(screen)
 
     def _make_screen(self, mode: str):
-        if mode == "study":
+        if mode in ("study", "practice"):
             from quiz.tui.screens.study import StudyScreen
 
-            return StudyScreen()
-        if mode == "practice":
-            from quiz.tui.screens.study import StudyScreen
-
-            return StudyScreen(practice=True)
+            # `quiz study --tags T` filters the first session only; home's `s` studies all.
+            tags, self.study_tags = self.study_tags, ()
+            return StudyScreen(practice=mode == "practice", tags=tags)
         if mode == "interview":
             from quiz.tui.screens.interview import InterviewSetupScreen
 
@@ -271,6 +270,14 @@ class QuizApp(App):
             from quiz.tui.screens.stats import StatsScreen
 
             return StatsScreen()
+        if mode == "custom":
+            from quiz.tui.screens.custom import CustomStudyScreen
+
+            return CustomStudyScreen()
+        if mode == "settings":
+            from quiz.tui.screens.settings import SettingsScreen
+
+            return SettingsScreen()
         raise QuizError(f"unknown mode {mode!r} (use one of {', '.join(MODES)})")
 
     def open_card(self, card_id: str) -> None:

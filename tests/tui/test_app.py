@@ -626,16 +626,16 @@ async def test_home_menu_moves_with_arrows_and_opens_with_enter(make_app, fake_l
         menu = home.query_one("#home-menu")
         assert "▸ s" in str(menu.render())  # the first entry starts highlighted
         await pilot.press("up")  # wraps to the last entry (theme)
-        assert home.cursor == 6 and "▸ f3" in str(menu.render())
-        await pilot.press("down", "j", "down")  # -> study, interview, labs
-        assert home.cursor == 2
+        assert home.cursor == 8 and "▸ f3" in str(menu.render())
+        await pilot.press("down", "j", "down", "down")  # -> study, custom, interview, labs
+        assert home.cursor == 3
         await pilot.press("k", "down")
         await pilot.press("enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "LabsScreen"
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is home and home.cursor == 2  # the highlight stays where it was
+        assert app.screen is home and home.cursor == 3  # the highlight stays where it was
 
 
 async def test_long_finding_summary_is_shown_in_full(make_app, fake_labs):

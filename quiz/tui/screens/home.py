@@ -13,7 +13,8 @@ from quiz.tui.screens.base import QuizScreen, error_text
 from quiz.tui.widgets.footer import QuizFooter
 
 MOVE = Binding.Group("Move", compact=True)
-ENTRIES = (("study", "s"), ("interview", "i"), ("labs", "l"), ("browse", "b"), ("stats", "t"))
+ENTRIES = (("study", "s"), ("custom", "c"), ("interview", "i"), ("labs", "l"), ("browse", "b"),
+           ("stats", "t"), ("settings", "o"))
 
 
 class HomeScreen(QuizScreen):
