@@ -16,6 +16,7 @@ from typing import Any
 from fsrs import Scheduler
 
 from quiz.deck.model import Deck
+from quiz.session import verdicts as V
 from quiz.session.limits import StudyDay
 from quiz.session.scheduling import fsrs_card, make_scheduler
 from quiz.store import queries
@@ -118,10 +119,20 @@ def compute_stats(store: Store, deck: Deck, now: datetime, *,
     tags_of = {c.id: c.tags for c in deck.cards}
     sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for row in queries.attempts_by_card(store, ids):
+        final, graded_as = row["verdict"], row["grader_verdict"]
+        overruled = graded_as is not None and final != graded_as
+        # An overruled answer earns its final verdict's credit, not the grader's score.
+        credit = (V.CREDIT[final] * row["graded"] if overruled and final in V.CREDIT
+                  else row["total"])
+        add = {"attempts": row["n"], "graded": row["graded"], "credit": credit,
+               "correct": row["n"] if final == V.CORRECT else 0,
+               "revealed": row["n"] if final == V.REVEALED else 0,
+               "recalled": row["recalled"] if final == V.REVEALED else 0,
+               "unsure": row["n"] if V.known(final) == V.UNSURE else 0,
+               "overruled": row["n"] if overruled else 0}
         for t in tags_of.get(row["card_id"], ()):
-            for k in ("attempts", "graded", "credit", "correct", "revealed", "recalled",
-                      "unsure", "overruled"):
-                sums[t][k] += row[k] or 0
+            for k, v in add.items():
+                sums[t][k] += v
     accuracy = sorted((TagAccuracy(
         t, int(v["attempts"]), round(v["credit"] / v["graded"], 4) if v["graded"] else 0.0,
         int(v["correct"]), int(v["graded"]), int(v["revealed"]), int(v["recalled"]),

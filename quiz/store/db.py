@@ -265,8 +265,11 @@ class Store:
                 (card_id, fsrs_id, deck, fsrs_json, ts(due), ts(reviewed_at)))
             cur = c.execute(
                 """INSERT INTO review_log (card_id, rating, reviewed_at, duration_ms, attempt_id,
-                   log_json) VALUES (?, ?, ?, ?, ?, ?)""",
-                (card_id, int(rating), ts(reviewed_at), duration_ms, attempt_id, log_json))
+                   log_json, elapsed_days) VALUES (?, ?, ?, ?, ?, ?,
+                   (SELECT julianday(?) - julianday(MAX(reviewed_at)) FROM review_log
+                    WHERE card_id = ?))""",
+                (card_id, int(rating), ts(reviewed_at), duration_ms, attempt_id, log_json,
+                 ts(reviewed_at), card_id))
             log_id = int(cur.lastrowid)
             if attempt_id is not None:
                 c.execute("UPDATE attempts SET rating = ? WHERE id = ?", (int(rating), attempt_id))

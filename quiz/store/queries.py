@@ -13,28 +13,24 @@ from typing import Any
 
 from quiz.store.records import dumps, ts
 
-# The final-verdict credit of an overruled attempt (quiz.session.verdicts.CREDIT), in SQL.
+# The final-verdict credit of an overruled answer (quiz.session.verdicts.CREDIT), in SQL.
 _CREDIT = """CASE WHEN {p}score IS NULL THEN NULL
     WHEN {p}grader_verdict IS NOT NULL AND {p}verdict IS NOT {p}grader_verdict
          AND {p}verdict IN ('correct', 'partial', 'wrong')
     THEN CASE {p}verdict WHEN 'correct' THEN 1.0 WHEN 'partial' THEN 0.5 ELSE 0.0 END
     ELSE {p}score END"""
-_KNOWN = "('correct', 'partial', 'wrong', 'revealed', 'unanswered')"
 
 
 def attempts_by_card(store, card_ids: list[str]) -> list[dict[str, Any]]:
-    """Per card: attempts, graded ones, summed credit (final verdicts), correct, revealed
-    (and recalled: rated above Again), unsure (not rated yet), overruled."""
+    """Per card and (final verdict, grader's verdict): attempts, graded ones, the sum of the
+    grader's scores, and how many were rated above Again. Grouped on the covering index
+    (card_id, verdict, grader_verdict, ...), so SQLite needs no sort; callers turn the few
+    groups into credit (quiz.session.stats)."""
     return store.rows(
-        f"""SELECT card_id, COUNT(*) AS attempts, SUM(score IS NOT NULL) AS graded,
-              TOTAL({_CREDIT.format(p='')}) AS credit,
-              SUM(verdict = 'correct') AS correct,
-              SUM(verdict = 'revealed') AS revealed,
-              SUM(verdict = 'revealed' AND rating > 1) AS recalled,
-              SUM(verdict IS NULL OR verdict NOT IN {_KNOWN}) AS unsure,
-              SUM(grader_verdict IS NOT NULL AND verdict IS NOT grader_verdict) AS overruled
+        """SELECT card_id, verdict, grader_verdict, COUNT(*) AS n, COUNT(score) AS graded,
+              TOTAL(score) AS total, TOTAL(rating > 1) AS recalled
             FROM attempts WHERE card_id IN (SELECT value FROM json_each(?))
-            GROUP BY card_id""", (dumps(card_ids),))
+            GROUP BY card_id, verdict, grader_verdict""", (dumps(card_ids),))
 
 
 def reviews_per_day(store, card_ids: list[str], since: datetime,
@@ -53,18 +49,20 @@ BUCKETS = (("<1d", 0.0, 1.0), ("1-7d", 1.0, 7.0), ("7-30d", 7.0, 30.0), (">30d",
 
 
 def retention_by_interval(store, card_ids: list[str]) -> list[dict[str, Any]]:
-    """Per interval bucket (days since the card's previous review): reviews, and how many
-    were not rated Again. A card's first review has no interval and is left out."""
-    case = " ".join(f"WHEN gap < {hi} THEN '{label}'" for label, _, hi in BUCKETS if hi)
-    rows = store.rows(
-        f"""WITH r AS (
-              SELECT rating, julianday(reviewed_at) - julianday(LAG(reviewed_at) OVER (
-                PARTITION BY card_id ORDER BY reviewed_at, id)) AS gap
-              FROM review_log WHERE card_id IN (SELECT value FROM json_each(?)))
-            SELECT CASE {case} ELSE '{BUCKETS[-1][0]}' END AS bucket, COUNT(*) AS reviews,
-              SUM(rating > 1) AS recalled
-            FROM r WHERE gap IS NOT NULL GROUP BY bucket""", (dumps(card_ids),))
-    return rows
+    """Per interval bucket (days since the card's previous review, stored with each review
+    as ``elapsed_days``): reviews, and how many were not rated Again. A card's first review
+    has no interval and is left out. One range search of the covering index per bucket
+    (a CASE over every row cost three times as much)."""
+    ids = dumps(card_ids)
+    out = []
+    for label, lo, hi in BUCKETS:
+        row = store.rows(
+            """SELECT COUNT(*) AS reviews, TOTAL(rating > 1) AS recalled FROM review_log
+               WHERE card_id IN (SELECT value FROM json_each(?))
+                 AND elapsed_days >= ? AND elapsed_days < ?""",
+            (ids, lo, 1e12 if hi is None else hi))[0]
+        out.append({"bucket": label, **row})
+    return out
 
 
 def interview_summaries(store) -> list[dict[str, Any]]:

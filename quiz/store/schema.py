@@ -108,7 +108,15 @@ MIGRATIONS: list[list[str]] = [
         # so neither reads the table rows (nor their grade JSON).
         """CREATE INDEX attempts_card_verdict ON attempts
            (card_id, verdict, grader_verdict, score, rating)""",
-        "CREATE INDEX review_log_card_rating ON review_log (card_id, reviewed_at, rating)",
+        # Days since the card's previous review, kept with each review: measured retention
+        # by interval is then a GROUP BY, not a window over the whole log.
+        "ALTER TABLE review_log ADD COLUMN elapsed_days REAL",
+        """UPDATE review_log SET elapsed_days = (
+             SELECT julianday(review_log.reviewed_at) - julianday(MAX(p.reviewed_at))
+             FROM review_log p WHERE p.card_id = review_log.card_id
+               AND (p.reviewed_at < review_log.reviewed_at
+                    OR (p.reviewed_at = review_log.reviewed_at AND p.id < review_log.id)))""",
+        "CREATE INDEX review_log_retention ON review_log (card_id, elapsed_days, rating)",
         "CREATE INDEX interview_answers_iv ON interview_answers (interview_id, answered, score)",
     ],
 ]

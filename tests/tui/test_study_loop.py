@@ -3,7 +3,7 @@ interview reports reopened and overruled, the 10-second warning."""
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from quiz import settings as S
 
@@ -121,3 +121,82 @@ async def test_card_info_after_grading_shows_schedule_and_history(make_app):
         info = str(screen.query_one("#panel-info").render())
         assert "Due" in info and "stability" in info and "1 reviews, 1 lapses" in info
         assert "revealed" in info and "study" in info  # the earlier reveal, in the history
+
+
+async def test_interview_ended_early_warns_and_marks_unanswered(make_app, clock):
+    """B10: ctrl+g on Q2 marks it (and the rest) unanswered, not wrong. F13: 10 s warning."""
+    app = make_app()
+    notes: list[str] = []
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one("#iv-n").value = "3"
+        app.screen.query_one("#iv-minutes").value = "1"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        real_notify = screen.notify
+
+        def spy(message, **kw):
+            notes.append(str(message))
+            return real_notify(message, **kw)
+
+        screen.notify = spy
+        clock.advance(49)
+        screen.refresh_clock()
+        assert "10 seconds left" not in notes
+        clock.advance(2)  # 9 s left
+        screen.refresh_clock()
+        screen.refresh_clock()
+        assert notes.count("10 seconds left") == 1  # once per question
+        await pilot.press(*"int8 weights")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+g")  # end early on question 2
+        await pilot.pause()
+        report = app.screen.report
+        assert [q.verdict for q in report.questions][1:] == ["unanswered", "unanswered"]
+        assert report.counts["unanswered"] == 2 and report.counts["wrong"] <= 1
+        assert "unanswered 2" in str(app.screen.query_one("#report-counts").render())
+
+
+async def test_past_report_reopens_from_stats_and_a_grade_can_be_overruled(make_app, clock):
+    from quiz.session.interview import InterviewConfig, InterviewEngine
+
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        engine = InterviewEngine(app.deck, InterviewConfig(questions=2, seconds_per_question=60,
+                                                           lang="en", seed=3),
+                                 store=app.store, clock=clock, grader=app.grader)
+        engine.start()
+        engine.submit("no idea at all")
+        engine.next()
+        engine.submit("nothing")
+        engine.next()
+        before = engine.report.mean_score
+        await pilot.press("t")
+        await pilot.pause()
+        table = app.screen.query_one("#stats-interviews", DataTable)
+        table.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "InterviewReportScreen"
+        assert screen.report.interview_id == engine.interview_id
+        first = screen.report.questions[0]
+        assert first.verdict == "wrong"
+        await pilot.press("y")  # I was right
+        await pilot.pause()
+        assert screen.report.questions[0].verdict == "correct"
+        assert screen.report.questions[0].grader_verdict == "wrong"
+        assert screen.report.mean_score > before
+        (stored,) = [a for a in app.store.interview_answers(engine.interview_id)
+                     if a.position == 0]
+        assert (stored.verdict, stored.grader_verdict) == ("correct", "wrong")
+        assert app.store.attempt(stored.attempt_id).verdict == "correct"
+        assert app.store.interview(engine.interview_id).totals["mean_score"] == \
+            screen.report.mean_score
+        await pilot.press("escape")  # back to stats, refreshed
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StatsScreen"

@@ -22,9 +22,13 @@ class StatsScreen(QuizScreen):
         Binding("f5", "refresh_stats", "Refresh", id="refresh"),
     ]
 
+    _shown = False  # the first resume is the first showing: on_mount already filled it
+
     def on_screen_resume(self) -> None:
         # Back from a report whose grades were overruled: the figures changed.
-        self.action_refresh_stats()
+        if self._shown:
+            self.action_refresh_stats()
+        self._shown = True
 
     def compose(self) -> ComposeResult:
         from textual_plotext import PlotextPlot
@@ -52,8 +56,6 @@ class StatsScreen(QuizScreen):
     def action_refresh_stats(self) -> None:
         from quiz.session.stats import compute_stats
 
-        if not self.is_mounted:
-            return
         app = self.app
         try:
             st = compute_stats(app.store, app.deck, app.now(), day=app.study_day,
