@@ -336,7 +336,7 @@ async def test_browse_fuzzy_search_and_card_view(make_app):
         await pilot.pause()
         assert table.row_count >= 1
         assert table.get_row_at(0)[0] == "threads"
-        await pilot.press("enter", "enter")
+        await pilot.press("enter")  # Enter in the search box opens the top hit
         await pilot.pause()
         assert type(app.screen).__name__ == "CardScreen"
         body = str(app.screen.query_one("#card-text").render())

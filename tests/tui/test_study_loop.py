@@ -200,3 +200,32 @@ async def test_past_report_reopens_from_stats_and_a_grade_can_be_overruled(make_
         await pilot.press("escape")  # back to stats, refreshed
         await pilot.pause()
         assert type(app.screen).__name__ == "StatsScreen"
+
+
+async def test_browse_filters_as_you_type_ranks_and_studies_a_card_now(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        table = app.screen.query_one("#browse-table", DataTable)
+        await pilot.press(*"quantizaton")  # no ctrl+f needed; a typo
+        await pilot.pause()
+        assert table.get_row_at(0)[0] == "quantization"  # the id match ranks first
+        await pilot.press("enter")
+        await pilot.pause()
+        card_screen = app.screen
+        assert type(card_screen).__name__ == "CardScreen"
+        assert "New card: never rated" in str(card_screen.query_one("#card-text").render())
+        await pilot.press("s")  # study this card now
+        await pilot.pause()
+        study = app.screen
+        assert type(study).__name__ == "StudyScreen" and study.item.card.id == "quantization"
+        await pilot.press(*"weights to int8")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        assert app.screen is card_screen  # back to the card, now with its schedule
+        body = str(card_screen.query_one("#card-text").render())
+        assert "Due" in body and "1 reviews" in body and "Your answers" in body
+        assert app.store.review_state("quantization") is not None

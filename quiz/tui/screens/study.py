@@ -151,6 +151,9 @@ class StudyScreen(QuizScreen):
         except Exception as e:  # noqa: BLE001 - shown, never a traceback
             self.app.show_error(self.t("error.db"), error_text(e))
             return
+        if self.item is None and self.card_id is not None and self.last_rated is not None:
+            self.app.pop_screen()  # "study this card now" done: back to the card
+            return
         self.answered = None
         ta = self.query_one("#study-answer", TextArea)
         ta.read_only = False
