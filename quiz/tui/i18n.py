@@ -307,6 +307,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "stats.col.answered": {"zh": "作答", "en": "Answered"},
     "stats.by_tag": {"zh": "各标签正确率（最弱在前）", "en": "Accuracy by tag (weakest first)"},
     "stats.unfinished": {"zh": "未完成", "en": "unfinished"},
+    "stats.older": {"zh": "另有 {n} 次更早的面试（quiz stats --json 可见）",
+                    "en": "{n} older interviews not listed (quiz stats --json has them)"},
     "stats.orphans": {"zh": "已不在题库中的卡片（保留历史）：{ids}",
                       "en": "Cards no longer in the deck (history kept): {ids}"},
     "stats.attempts": {"zh": "作答次数", "en": "Attempts"},

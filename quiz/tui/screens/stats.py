@@ -15,6 +15,9 @@ from quiz.tui.screens.base import QuizScreen, error_text
 from quiz.tui.widgets.footer import QuizFooter
 
 
+INTERVIEW_ROWS = 50
+
+
 class StatsScreen(QuizScreen):
     CSS_PATH = "../labs.tcss"
     BINDINGS = [
@@ -91,14 +94,19 @@ class StatsScreen(QuizScreen):
         ivs.clear(columns=True)
         ivs.add_columns(self.t("stats.col.iv"), self.t("stats.col.started"),
                         self.t("stats.col.answered"), self.t("stats.col.mean"))
-        for iv in st.interviews:
+        # The newest ones: a table of hundreds of rows costs more than all the queries
+        # (a year of interviews is ~500); older reports stay in `quiz stats --json`.
+        for iv in st.interviews[:INTERVIEW_ROWS]:
             score = "-" if iv.mean_score is None else f"{iv.mean_score:.0%}"
             if not iv.finished:
                 score += f" ({self.t('stats.unfinished')})"
             ivs.add_row(f"#{iv.id}", iv.started[:16].replace("T", " "),
                         f"{iv.answered}/{iv.questions}", score, key=str(iv.id))
-        self.query_one("#stats-orphans", Static).update(
-            Text(self.t("stats.orphans", ids=", ".join(st.orphans))) if st.orphans else "")
+        older = len(st.interviews) - INTERVIEW_ROWS
+        notes = [self.t("stats.older", n=older)] if older > 0 else []
+        if st.orphans:
+            notes.append(self.t("stats.orphans", ids=", ".join(st.orphans)))
+        self.query_one("#stats-orphans", Static).update(Text("\n".join(notes)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id != "stats-interviews" or event.row_key.value is None:
