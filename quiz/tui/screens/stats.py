@@ -14,7 +14,6 @@ from textual.widgets import DataTable, Header, Static
 from quiz.tui.screens.base import QuizScreen, error_text
 from quiz.tui.widgets.footer import QuizFooter
 
-
 INTERVIEW_ROWS = 50
 
 
