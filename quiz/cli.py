@@ -14,7 +14,7 @@ import sys
 from quiz.deck.errors import QuizError
 
 # Modules that add subcommands, in the order they appear in --help.
-COMMAND_MODULES = ("deck", "author", "grade", "study", "optimize", "lab", "app")
+COMMAND_MODULES = ("deck", "author", "grade", "study", "optimize", "lab", "config", "app")
 
 # Words that open the TUI straight into a mode (handled by quiz.commands.app).
 TUI_MODES = ("study", "interview", "labs")

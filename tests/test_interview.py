@@ -86,7 +86,7 @@ def test_full_run_through_the_states(store, clock):
     assert e.next() is None and e.state is S.FINISHED
     r = e.report
     assert [x.verdict for x in r.questions] == ["correct", "partial", "wrong"]
-    assert r.counts == {"correct": 1, "partial": 1, "wrong": 1}
+    assert r.counts == {"correct": 1, "partial": 1, "wrong": 1, "unsure": 0, "unanswered": 0}
     assert r.mean_score == 0.5 and r.answered == 3 and r.finished
 
 
@@ -147,7 +147,7 @@ def test_timeout_with_nothing_typed_is_unanswered_and_not_graded(store, clock):
     e.next()
     assert grader.calls == []
     (r,) = e.report.questions
-    assert (r.answered, r.timed_out, r.score, r.verdict) == (False, True, 0.0, "wrong")
+    assert (r.answered, r.timed_out, r.score, r.verdict) == (False, True, 0.0, "unanswered")
     assert [k.id for k in r.missed_key_points] == ["kp1", "kp2"]
 
 
@@ -233,7 +233,7 @@ def test_report_details(store, clock):
     assert second.missed_key_points == () and first.question.startswith("Question ")
     d = r.to_dict()
     assert d["questions"][0]["missed_key_points"] == [{"id": "kp2", "text": "quantization"}]
-    assert d["counts"] == {"correct": 1, "partial": 1, "wrong": 0}
+    assert d["counts"] == {"correct": 1, "partial": 1, "wrong": 0, "unsure": 0, "unanswered": 0}
 
 
 def test_weakest_tags_lowest_first(store, clock):
@@ -326,3 +326,49 @@ def test_finish_before_start_records_every_question_unanswered(store, clock):
     r = e.finish()
     assert r.unanswered == 2 and store.interview(e.interview_id).finished
     assert store.interview(e.interview_id).config["cards"] == [c.id for c in e.cards]
+
+
+def test_unsure_and_unknown_verdicts_are_counted_apart_and_can_be_overruled(store, clock):
+    from quiz.session import overrule, report_from_store
+
+    e = engine(store, clock)
+    e.start()
+    e.submit("UNSURE")
+    e.next()
+    e.submit("ODDWORD")  # a verdict this version does not know: counted as unsure
+    e.next()
+    e.finish()  # the third is unanswered, not wrong
+    r = e.report
+    assert r.counts == {"correct": 0, "partial": 0, "wrong": 0, "unsure": 2, "unanswered": 1}
+    r2 = overrule(store, r, 0, right=True)
+    assert (r2.questions[0].verdict, r2.questions[0].grader_verdict) == ("correct", "unsure")
+    assert r2.counts["unsure"] == 1 and r2.mean_score > r.mean_score
+    again = report_from_store(store, DECK, e.interview_id)  # reopened later: same verdicts
+    assert [q.verdict for q in again.questions] == [q.verdict for q in r2.questions]
+    with pytest.raises(QuizError, match="not answered"):
+        overrule(store, r2, 2, right=True)
+
+
+def test_migration_to_v4_turns_old_blank_answers_into_reveals(tmp_path):
+    """Before v4 a "show answer" was stored as score 0 / wrong and pulled tags to 0 %."""
+    import sqlite3
+
+    from quiz.store.schema import MIGRATIONS
+
+    conn = sqlite3.connect(tmp_path / "quiz.db")
+    for step in MIGRATIONS[:3]:
+        for sql in step:
+            conn.execute(sql)
+    conn.execute("UPDATE schema_version SET version = 3")
+    conn.execute("""INSERT INTO attempts (card_id, mode, answer, grade_json, score, verdict,
+                    started, ended, seconds) VALUES ('a', 'study', '', NULL, 0.0, 'wrong',
+                    '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00', 1),
+                    ('a', 'study', 'x', '{}', 0.4, 'partial',
+                    '2026-01-01T00:00:01+00:00', '2026-01-01T00:00:01+00:00', 1)""")
+    conn.commit()
+    conn.close()
+    with Store.open(tmp_path) as s:
+        revealed, graded = s.attempts()
+        assert (revealed.verdict, revealed.score, revealed.grader_verdict) == (
+            "revealed", None, None)
+        assert (graded.verdict, graded.grader_verdict) == ("partial", "partial")

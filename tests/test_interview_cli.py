@@ -55,7 +55,7 @@ def test_piped_answers_with_the_real_grader_json_report(tmp_path, deck_file):
     assert (first["verdict"], first["score"], first["answered"]) == ("correct", 1.0, True)
     assert second["answer"] == "PyTorch Mobile supports ONNX\nsecond line"
     assert [m["id"] for m in second["misconceptions"]] == ["onnx"]
-    assert (third["answered"], third["verdict"]) == (False, "wrong")  # end of input
+    assert (third["answered"], third["verdict"]) == (False, "unanswered")  # end of input
     with Store.open(data) as s:
         (rec,) = s.interviews()
         assert rec.finished and rec.config["seed"] == 5
@@ -158,7 +158,11 @@ def test_headless_loop_times_out_and_submits_what_was_typed(tmp_path, capsys):
     assert [(q.answer, q.timed_out) for q in r.questions] == [
         ("RIGHT line one\nline two", False), ("HALF first line\nstill typ", True), ("", True)]
     out = capsys.readouterr().out
-    assert "[3/3]" in out and "time is up" in out
+    assert "[3/3]" in out
+    # B13: Q2 timed out with text typed, Q3 with nothing: each says which.
+    assert out.count("time is up: what you typed was submitted") == 1
+    assert out.count("time is up: nothing was typed") == 1
+    assert r.questions[2].verdict == "unanswered"
 
 
 def test_line_reader_on_a_pipe():

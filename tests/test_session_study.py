@@ -143,7 +143,8 @@ def test_blank_answer_is_not_graded(store, clock):
     s.next_card()
     ans = s.submit("   ")
     assert grader.calls == [] and not ans.answered
-    assert (ans.verdict, ans.score, ans.suggested) == ("wrong", 0.0, Rating.Again)
+    # "Show answer": recorded as revealed, no score, and no suggestion: the learner rates.
+    assert (ans.verdict, ans.score, ans.suggested) == ("revealed", None, None)
     assert store.attempts()[0].grade is None
 
 
@@ -245,3 +246,69 @@ def test_fuzzed_intervals_are_deterministic(store, clock):
     assert all(r == runs[0] for r in runs)
     # Long intervals still get fuzz: different cards with the same history can differ.
     assert (runs[0][Rating.Easy] - clock()).days > 3
+
+
+def test_override_sets_the_final_verdict_then_the_learner_rates(store, clock):
+    """F2/B2: y / n change the attempt's verdict (the grader's is kept), not the rating."""
+    s = session(make_deck(["a"]), store, clock)
+    s.next_card()
+    clock.advance(60)
+    ans = s.submit("nope")
+    assert (ans.verdict, ans.suggested) == ("wrong", Rating.Again)
+    ans = s.override(True)
+    assert (ans.verdict, ans.grader_verdict, ans.suggested) == ("correct", "wrong", Rating.Good)
+    (a,) = store.attempts()
+    assert (a.verdict, a.grader_verdict, a.rating, a.overridden) == ("correct", "wrong", None, True)
+    rated = s.rate(2)  # an override followed by Hard
+    assert rated.rating == Rating.Hard
+    (a,) = store.attempts()
+    assert (a.verdict, a.rating) == ("correct", 2)
+
+
+def test_unsure_and_unknown_verdicts_ask_the_learner(store, clock):
+    s = session(make_deck(["a", "b"]), store, clock)
+    for text in ("UNSURE", "ODDWORD"):
+        s.next_card()
+        ans = s.submit(text)
+        assert ans.suggested is None and ans.needs_rating
+        with pytest.raises(ValueError, match="pick one of 1-4"):
+            s.rate()  # nothing to accept
+        s.rate(3)
+    # The learner's rating decides the final verdict; the grader's stays beside it.
+    assert [(a.verdict, a.grader_verdict) for a in store.attempts()] == [
+        ("correct", "unsure"), ("correct", "maybe-later")]
+
+
+def test_undo_restores_the_schedule_and_the_card(store, clock):
+    s = session(make_deck(["a", "b"]), store, clock)
+    s.next_card()
+    clock.advance(30)
+    s.submit("RIGHT")
+    s.rate(3)
+    s.next_card()
+    s.submit("UNSURE")
+    before_state = store.review_state("a")
+    s.rate(1)
+    assert store.review_state("b") is not None and len(store.review_log()) == 2
+    ans = s.undo()
+    # b is back on screen, graded and unrated; its schedule and log entry are gone.
+    assert s.current.card.id == "b" and s.last_answer is ans and ans.verdict == "unsure"
+    assert store.review_state("b") is None and len(store.review_log()) == 1
+    b_attempt = store.attempts(card_id="b")[0]
+    assert (b_attempt.rating, b_attempt.verdict) == (None, "unsure")
+    s.rate(4)
+    assert s.undo().item.card.id == "b"
+    assert s.undo().item.card.id == "a"  # and the one before
+    assert store.review_state("a") is None and store.review_log() == []
+    assert before_state is not None
+    assert not s.can_undo
+
+
+def test_new_card_limit_is_per_deck(store, clock):
+    """B6: new cards studied in one deck do not use up another deck's limit."""
+    first = session(make_deck(["a", "b"]), store, clock, new_per_day=2)
+    for _ in range(2):
+        answer(first, "RIGHT")
+    assert first.counts().new == 0
+    other = make_deck(["x", "y"])
+    assert session(other, store, clock, new_per_day=2).counts().new == 2

@@ -90,4 +90,8 @@ class FakeGrader:
             return FakeGrade(1.0, "correct", ("kp1", "kp2"), miscon, lang)
         if "HALF" in answer:
             return FakeGrade(0.5, "partial", ("kp1",), miscon, lang)
+        if "UNSURE" in answer:  # the grader's fourth verdict: borderline, the learner rates
+            return FakeGrade(0.55, "unsure", ("kp1",), miscon, lang)
+        if "ODDWORD" in answer:  # a verdict this app has never heard of
+            return FakeGrade(0.4, "maybe-later", (), miscon, lang)
         return FakeGrade(0.0, "wrong", (), miscon, lang)

@@ -24,11 +24,29 @@ def register(sub: argparse._SubParsersAction) -> None:
                        ("labs", "open the app on the labs screen")):
         p = sub.add_parser(mode, help=text)
         _common(p)
+        if mode == "study":
+            p.add_argument("--tags", nargs="+", default=[], metavar="T",
+                           help="custom study: only cards with any of these tags")
+            p.add_argument("--cram", action="store_true",
+                           help="practice mode (weakest first, the schedule left alone)")
         p.set_defaults(func=cmd_open, mode=mode)
 
 
+# What works without a terminal (B12: `quiz < /dev/null` used to start the TUI anyway).
+HEADLESS = ("quiz cards --json", "quiz grade", "quiz lint", "quiz stats",
+            "quiz interview --headless", "quiz lab run", "quiz config", "quiz import-md",
+            "quiz dedup")
+
+
 def cmd_open(args: argparse.Namespace) -> int:
-    return open_app(args, getattr(args, "mode", None))
+    mode = getattr(args, "mode", None)
+    if mode == "study" and getattr(args, "cram", False):
+        mode = "practice"
+    return open_app(args, mode)
+
+
+def has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def open_app(args: argparse.Namespace, mode: str | None = None) -> int:
@@ -38,20 +56,36 @@ def open_app(args: argparse.Namespace, mode: str | None = None) -> int:
 
     path = getattr(args, "deck", None) or getattr(args, "path", None)
     try:
-        load_deck(path)  # fail before the TUI starts: errors belong on stderr
+        deck = load_deck(path)  # fail before the TUI starts: errors belong on stderr
     except DeckError as e:
         print(f"quiz: the deck {path or '(shipped)'} cannot be opened:", file=sys.stderr)
         for problem in e.problems:
             print(f"  {problem}", file=sys.stderr)
+        return 1
+    tags = tuple(t for arg in getattr(args, "tags", None) or () for t in arg.split(",") if t)
+    if mode in ("study", "practice") and tags:
+        known = {t for c in deck.cards for t in c.tags}
+        unknown = [t for t in tags if t not in known]
+        if unknown:
+            print(f"quiz: no card has the tags {', '.join(unknown)} (tags in the deck: "
+                  f"{', '.join(sorted(known)) or 'none'})", file=sys.stderr)
+            return 1
+    # After the deck check, so a broken deck is reported with or without a terminal.
+    if not has_terminal():
+        print("quiz: the app needs a terminal (stdin and stdout must be a TTY). Without one, "
+              "use the headless commands: " + ", ".join(HEADLESS) + "; see `quiz --help`.",
+              file=sys.stderr)
         return 1
     from quiz.tui.app import QuizApp
 
     app = QuizApp(deck_path=path, data_dir=getattr(args, "data_dir", None),
                   lang=getattr(args, "lang", None), mode=mode)
     app.reset_db = bool(getattr(args, "reset_db", False))
+    app.study_tags = tags if mode in ("study", "practice") else ()
     # `quiz interview --questions N ...` prefills the interview form.
-    app.interview_defaults = {k: getattr(args, k) for k in (
-        "questions", "seconds_per_question", "total_minutes", "tags", "seed")
-        if getattr(args, k, None) not in (None, [], ())}
+    if mode == "interview":
+        app.interview_defaults = {k: getattr(args, k) for k in (
+            "questions", "seconds_per_question", "total_minutes", "tags", "seed")
+            if getattr(args, k, None) not in (None, [], ())}
     app.run()
     return int(app.return_code or 0)

@@ -26,9 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="ask on stdout, read answers from stdin (an answer ends with an empty "
                    "line; end of input ends the interview)")
     p.add_argument("--deck", help="deck file or folder (default: the shipped deck)")
-    p.add_argument("--questions", type=int, default=5, metavar="N", help="default 5")
-    p.add_argument("--seconds-per-question", type=float, default=180.0, metavar="S",
-                   help="default 180")
+    p.add_argument("--questions", type=int, default=None, metavar="N",
+                   help="default: the interview.questions setting (5)")
+    p.add_argument("--seconds-per-question", type=float, default=None, metavar="S",
+                   help="default: the interview.seconds_per_question setting (180)")
     p.add_argument("--total-minutes", type=float, default=None, metavar="M",
                    help="an overall time limit (default none)")
     p.add_argument("--tags", nargs="+", default=[], metavar="T",
@@ -62,12 +63,17 @@ def _open_store(args):
 
 
 def cmd_stats(args) -> int:
+    from quiz import settings as S
     from quiz.deck.loader import load_deck
     from quiz.session import compute_stats, format_stats, utc_now
+    from quiz.session.scheduling import make_scheduler
 
+    settings = S.load(S.config_path(args.data_dir))
     deck = load_deck(args.deck)
     with _open_store(args) as store:
-        stats = compute_stats(store, deck, utc_now())
+        stats = compute_stats(store, deck, utc_now(), day=settings.study_day(),
+                              scheduler=make_scheduler(
+                                  desired_retention=settings.desired_retention))
     if args.json:
         print(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -84,14 +90,18 @@ def cmd_interview(args) -> int:
                             "`quiz interview --headless`") from None
         return int(open_app(args, mode="interview") or 0)
 
+    from quiz import settings as S
     from quiz.deck.loader import load_deck
     from quiz.session import InterviewConfig, InterviewEngine
 
-    tags = tuple(t for arg in args.tags for t in arg.split(",") if t)
-    config = InterviewConfig(questions=args.questions,
-                             seconds_per_question=args.seconds_per_question,
-                             total_minutes=args.total_minutes, tags=tags, lang=args.lang,
-                             seed=args.seed)
+    saved = S.load(S.config_path(args.data_dir)).interview
+    tags = tuple(t for arg in args.tags for t in arg.split(",") if t) or saved.tags
+    config = InterviewConfig(
+        questions=saved.questions if args.questions is None else args.questions,
+        seconds_per_question=(saved.seconds_per_question if args.seconds_per_question is None
+                              else args.seconds_per_question),
+        total_minutes=saved.total_minutes if args.total_minutes is None else args.total_minutes,
+        tags=tags, lang=args.lang, seed=args.seed)
     deck = load_deck(args.deck)
     with _open_store(args) as store:
         engine = InterviewEngine(deck, config, store=store)
@@ -144,7 +154,9 @@ def run_headless(engine, reader: LineReader, out: IO[str]) -> None:
         if engine.state is InterviewState.ASKING and not eof:
             engine.submit("\n".join(lines))
         if engine.state is InterviewState.TIMED_OUT:
-            say("(time is up: what you typed was submitted)")
+            typed = engine.draft.strip()  # what the engine submitted at the deadline
+            say("(time is up: what you typed was submitted)" if typed else
+                "(time is up: nothing was typed; the question counts as unanswered)")
         if eof:
             engine.finish()
             say("(end of input: the remaining questions count as unanswered)")
@@ -215,12 +227,18 @@ def format_report(report) -> str:
     """The interview report as plain text."""
     state = "finished" if report.finished else "unfinished"
     c = report.counts
+    unsure = f", {c.get('unsure', 0)} unsure (rate them yourself)" if c.get("unsure") else ""
     out = [f"\n== Interview #{report.interview_id} ({state}) ==",
-           f"mean score {report.mean_score:.0%}: {c['correct']} correct, {c['partial']} partial,"
-           f" {c['wrong']} wrong; {report.answered} answered, {report.unanswered} unanswered, "
+           f"mean score {report.mean_score:.0%}: {c.get('correct', 0)} correct, "
+           f"{c.get('partial', 0)} partial, {c.get('wrong', 0)} wrong{unsure}; "
+           f"{report.answered} answered, {report.unanswered} unanswered, "
            f"{report.timed_out} timed out; {report.total_seconds:.0f}s in all"]
     for r in report.questions:
-        note = " (timed out)" if r.timed_out else "" if r.answered else " (unanswered)"
+        note = " (timed out)" if r.timed_out else ""
+        if r.verdict == "unsure":
+            note += " (borderline: compare with the model answer)"
+        if r.overridden:
+            note += f" (grader said {r.grader_verdict})"
         out.append(f"\n{r.position + 1}. [{r.verdict} {r.score:.0%}] {r.card_id}  "
                    f"{r.seconds:.0f}s{note}")
         out.append(f"   Q: {r.question}")

@@ -14,7 +14,7 @@ _WHERE = {
     "Clock": "clock", "ManualClock": "clock", "utc_now": "clock",
     "InterviewConfig": "interview", "InterviewEngine": "interview",
     "InterviewState": "interview", "InterviewStateError": "interview",
-    "Question": "interview", "report_from_store": "interview",
+    "Question": "interview", "report_from_store": "interview", "overrule": "interview",
     "InterviewReport": "report", "QuestionResult": "report",
     "DEFAULT_EASY_SECONDS": "scheduling", "RATING_NAMES": "scheduling",
     "Outcome": "scheduling", "fsrs_id": "scheduling", "humanize": "scheduling",
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         InterviewState,
         InterviewStateError,
         Question,
+        overrule,
         report_from_store,
     )
     from quiz.session.report import InterviewReport, QuestionResult  # noqa: F401

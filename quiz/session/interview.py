@@ -272,11 +272,12 @@ class InterviewEngine:
         result = question_result(q.position, q.card, lang, answer=text, answered=answered,
                                  timed_out=timed_out, seconds=seconds, grade=grade)
         if self.store is not None and self.interview_id is not None:
-            self.store.add_interview_answer(
+            answer_id = self.store.add_interview_answer(
                 self.interview_id, position=q.position, card_id=q.card.id, answer=text,
                 answered=answered, timed_out=timed_out, score=result.score,
                 verdict=result.verdict, grade=grade, started=q.started, ended=at,
                 seconds=seconds, deck=self.deck.path)
+            result = replace(result, answer_id=answer_id)
         self._results.append(result)
 
     def _expect(self, *states: InterviewState) -> None:
@@ -300,6 +301,30 @@ def report_from_store(store: Store, deck: Deck, interview_id: int) -> InterviewR
         card = by_id.get(a.card_id) or Card(id=a.card_id, seed=(), question={}, answer={})
         results.append(question_result(a.position, card, lang, answer=a.answer,
                                        answered=a.answered, timed_out=a.timed_out,
-                                       seconds=a.seconds, grade=a.grade))
+                                       seconds=a.seconds, grade=a.grade,
+                                       verdict=a.verdict if a.answered else None,
+                                       answer_id=a.id))
     return build_report(results, interview_id=rec.id, config=rec.config, started=rec.started,
                         ended=rec.ended, finished=rec.finished)
+
+
+def overrule(store: Store | None, report: InterviewReport, position: int,
+             right: bool) -> InterviewReport:
+    """"I was right" / "I was wrong" on one question of a report: its final verdict (and
+    that of the attempt made from it) changes, the grader's is kept; totals are rebuilt."""
+    from quiz.session import verdicts as V
+
+    q = report.questions[position]
+    if not q.answered:
+        raise QuizError(f"question {position + 1} was not answered: there is no grade to "
+                        "overrule")
+    verdict = V.override(right)
+    if store is not None and q.answer_id is not None:
+        store.set_interview_verdict(q.answer_id, verdict)
+    results = list(report.questions)
+    results[position] = replace(q, verdict=verdict)
+    new = build_report(results, interview_id=report.interview_id, config=report.config,
+                       started=report.started, ended=report.ended, finished=report.finished)
+    if store is not None and report.interview_id is not None and report.finished:
+        store.update_interview_totals(report.interview_id, new.totals())
+    return new

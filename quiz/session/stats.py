@@ -1,17 +1,25 @@
 """Progress figures for `quiz stats` and the TUI's stats screen: due counts, reviews per
-day, accuracy per tag, FSRS retention, interview history, orphaned cards."""
+day, accuracy per tag, measured and predicted retention, interview history, orphaned cards.
+
+Aggregated in SQL (quiz.store.queries): the cost grows with the number of cards, days and
+interviews, not with the number of attempts. "Due today" is StudyDay.due_today, the same
+figure home and study show: overdue cards are due today.
+"""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fsrs import Scheduler
 
 from quiz.deck.model import Deck
+from quiz.session import verdicts as V
+from quiz.session.limits import StudyDay
 from quiz.session.scheduling import fsrs_card, make_scheduler
+from quiz.store import queries
 from quiz.store.db import Store
 
 
@@ -19,8 +27,26 @@ from quiz.store.db import Store
 class TagAccuracy:
     tag: str
     attempts: int
-    mean_score: float
-    correct: int  # attempts with verdict "correct"
+    mean_score: float  # over graded attempts; an overruled one counts as 1 (right) or 0
+    correct: int  # attempts whose final verdict is "correct"
+    graded: int = 0  # attempts with a grader's score (revealed ones have none)
+    revealed: int = 0  # "show answer" attempts
+    recalled: int = 0  # of those, rated above Again by the learner
+    unsure: int = 0  # the grader was unsure and the learner has not rated it yet
+    overruled: int = 0  # the learner's verdict differs from the grader's
+
+
+@dataclass(frozen=True)
+class RetentionBucket:
+    """Measured retention: reviews after an interval in [from, to) days not rated Again."""
+
+    interval: str  # "<1d", "1-7d", "7-30d", ">30d"
+    reviews: int
+    recalled: int
+
+    @property
+    def rate(self) -> float | None:
+        return round(self.recalled / self.reviews, 4) if self.reviews else None
 
 
 @dataclass(frozen=True)
@@ -40,13 +66,18 @@ class Stats:
     cards: int  # in the deck
     new_cards: int  # in the deck and never reviewed
     reviewed_cards: int  # in the deck with a review state
-    due_now: int
-    # (UTC date, cards falling due that day after now): today, then the next 7 days.
+    due_today: int  # due before the end of the study day, overdue included
+    overdue: int  # of those, due before today began
+    # (study day, cards due that day): today (overdue included), then the next 6 days.
     due_next_7_days: list[tuple[str, int]]
-    due_within_7_days: int  # not due now, due before the end of the 7th day
-    reviews_per_day: list[tuple[str, int]]  # last 30 UTC days, oldest first, zeros included
+    due_within_7_days: int  # the sum of due_next_7_days
+    reviews_per_day: list[tuple[str, int]]  # last 30 study days, oldest first, zeros included
     accuracy_by_tag: list[TagAccuracy]  # study/practice/interview attempts on deck cards
-    retention: float | None  # mean FSRS retrievability now of reviewed deck cards
+    # Measured: share of reviews not rated Again, by interval since the previous review.
+    retention_measured: list[RetentionBucket]
+    retention_measured_total: float | None  # over reviews after 1 day or more
+    retention_predicted: float | None  # FSRS: mean retrievability now of reviewed cards
+    desired_retention: float  # FSRS's target (settings)
     interviews: list[InterviewSummary]  # newest first
     orphans: list[str]  # card ids with history that the deck no longer has
 
@@ -54,77 +85,124 @@ class Stats:
         d = asdict(self)
         d["due_next_7_days"] = [{"date": a, "due": n} for a, n in self.due_next_7_days]
         d["reviews_per_day"] = [{"date": a, "reviews": n} for a, n in self.reviews_per_day]
+        d["retention_measured"] = [{**asdict(b), "rate": b.rate}
+                                   for b in self.retention_measured]
         return d
 
 
 def compute_stats(store: Store, deck: Deck, now: datetime, *,
-                  scheduler: Scheduler | None = None) -> Stats:
+                  scheduler: Scheduler | None = None, day: StudyDay | None = None) -> Stats:
     """Everything the stats screen shows, at ``now`` (an aware UTC datetime)."""
     scheduler = scheduler or make_scheduler(store)
-    ids = set(deck.ids())
-    states = {k: v for k, v in store.review_states().items() if k in ids}
-    today = now.date()
+    day = day or StudyDay()
+    ids = deck.ids()
+    idset = set(ids)
+    states = {k: v for k, v in store.review_states().items() if k in idset}
 
-    due_now = sum(1 for s in states.values() if s.due <= now)
-    upcoming: Counter[date] = Counter(s.due.date() for s in states.values() if s.due > now)
-    next7 = [(str(today + timedelta(days=i)), upcoming.get(today + timedelta(days=i), 0))
-             for i in range(0, 8)]
+    today = day.date_of(now)
+    start_today = day.bounds(now)[0]
+    dues = [s.due for s in states.values()]
+    by_day = defaultdict(int)
+    for d in dues:
+        by_day[max(day.date_of(d), today)] += 1  # overdue cards are due today
+    next7 = [(str(today + timedelta(days=i)), by_day.get(today + timedelta(days=i), 0))
+             for i in range(7)]
 
-    start = datetime.combine(today - timedelta(days=29), time(0), tzinfo=now.tzinfo)
-    per_day = Counter(e.reviewed_at.date() for e in store.review_log(since=start))
-    reviews = [(str(today - timedelta(days=i)), per_day.get(today - timedelta(days=i), 0))
-               for i in range(29, -1, -1)]
+    # Reviews per study day: the UTC time shifted by the zone offset minus the start hour.
+    offset = now.astimezone(day.tz) if day.tz is not None else now.astimezone()
+    shift = int((offset.utcoffset() or timedelta()).total_seconds() // 60) - 60 * day.start_hour
+    first = today - timedelta(days=29)
+    per_day = queries.reviews_per_day(store, ids, day.start_of(first, now), shift)
+    reviews = [(str(first + timedelta(days=i)), per_day.get(str(first + timedelta(days=i)), 0))
+               for i in range(30)]
 
     tags_of = {c.id: c.tags for c in deck.cards}
-    scores: dict[str, list[float]] = defaultdict(list)
-    correct: Counter[str] = Counter()
-    for a in store.attempts():
-        if a.card_id not in tags_of or a.score is None:
-            continue
-        for t in tags_of[a.card_id]:
-            scores[t].append(a.score)
-            correct[t] += a.verdict == "correct"
-    accuracy = sorted((TagAccuracy(t, len(s), round(sum(s) / len(s), 4), correct[t])
-                       for t, s in scores.items()), key=lambda x: (x.mean_score, x.tag))
+    sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for row in queries.attempts_by_card(store, ids):
+        final, graded_as = row["verdict"], row["grader_verdict"]
+        overruled = graded_as is not None and final != graded_as
+        # An overruled answer earns its final verdict's credit, not the grader's score.
+        credit = (V.CREDIT[final] * row["graded"] if overruled and final in V.CREDIT
+                  else row["total"])
+        add = {"attempts": row["n"], "graded": row["graded"], "credit": credit,
+               "correct": row["n"] if final == V.CORRECT else 0,
+               "revealed": row["n"] if final == V.REVEALED else 0,
+               "recalled": row["recalled"] if final == V.REVEALED else 0,
+               "unsure": row["n"] if V.known(final) == V.UNSURE else 0,
+               "overruled": row["n"] if overruled else 0}
+        for t in tags_of.get(row["card_id"], ()):
+            for k, v in add.items():
+                sums[t][k] += v
+    accuracy = sorted((TagAccuracy(
+        t, int(v["attempts"]), round(v["credit"] / v["graded"], 4) if v["graded"] else 0.0,
+        int(v["correct"]), int(v["graded"]), int(v["revealed"]), int(v["recalled"]),
+        int(v["unsure"]), int(v["overruled"])) for t, v in sums.items()),
+        key=lambda x: (x.mean_score, x.tag))
+
+    got = {r["bucket"]: r for r in queries.retention_by_interval(store, ids)}
+    buckets = [RetentionBucket(label, int(got.get(label, {}).get("reviews") or 0),
+                               int(got.get(label, {}).get("recalled") or 0))
+               for label, _, _ in queries.BUCKETS]
+    spaced = [b for b in buckets if b.interval != "<1d"]
+    n_spaced = sum(b.reviews for b in spaced)
+    measured = round(sum(b.recalled for b in spaced) / n_spaced, 4) if n_spaced else None
 
     retr = [scheduler.get_card_retrievability(fsrs_card(cid, s, now), now)
             for cid, s in states.items()]
-    retention = round(sum(retr) / len(retr), 4) if retr else None
+    predicted = round(sum(retr) / len(retr), 4) if retr else None
 
-    interviews = []
-    for rec in reversed(store.interviews()):
-        answers = store.interview_answers(rec.id)
-        planned = (rec.totals or {}).get("questions") or rec.config.get("questions") or 0
-        interviews.append(InterviewSummary(
-            id=rec.id, started=rec.started.isoformat(), finished=rec.finished,
-            questions=int(planned), answered=sum(a.answered for a in answers),
-            mean_score=round(sum(a.score for a in answers) / len(answers), 4) if answers
-            else None))
+    interviews = [InterviewSummary(
+        id=r["id"], started=datetime.fromisoformat(r["started"]).isoformat(),
+        finished=bool(r["finished"]), questions=int(r["questions"] or 0),
+        answered=int(r["answered"] or 0),
+        mean_score=round(r["mean"], 4) if r["recorded"] and r["mean"] is not None else None)
+        for r in queries.interview_summaries(store)]
 
-    orphans = sorted(store.card_ids_with_history() - ids)
+    orphans = sorted(queries.card_ids_with_history(store) - idset)
     return Stats(now=now.isoformat(), deck=deck.path, cards=len(deck.cards),
-                 new_cards=len(ids - set(states)), reviewed_cards=len(states), due_now=due_now,
+                 new_cards=len(idset - set(states)), reviewed_cards=len(states),
+                 due_today=next7[0][1], overdue=sum(1 for d in dues if d < start_today),
                  due_next_7_days=next7, due_within_7_days=sum(n for _, n in next7),
                  reviews_per_day=reviews, accuracy_by_tag=accuracy,
-                 retention=retention, interviews=interviews, orphans=orphans)
+                 retention_measured=buckets, retention_measured_total=measured,
+                 retention_predicted=predicted,
+                 desired_retention=float(getattr(scheduler, "desired_retention", 0.9)),
+                 interviews=interviews, orphans=orphans)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.0%}"
 
 
 def format_stats(s: Stats) -> str:
     """Plain text for the terminal."""
     out = [f"deck: {s.deck}  ({s.cards} cards: {s.reviewed_cards} reviewed, {s.new_cards} new)",
-           f"due now: {s.due_now}",
-           f"due in the next 7 days: {s.due_within_7_days}  ("
+           f"due today: {s.due_today} (overdue included: {s.overdue})",
+           f"due in the next 7 days (today first): {s.due_within_7_days}  ("
            + ", ".join(f"{d[5:]}: {n}" for d, n in s.due_next_7_days) + ")",
-           f"retention estimate: {'-' if s.retention is None else f'{s.retention:.0%}'}"]
+           f"retention measured (reviews not rated Again, after 1 day or more): "
+           f"{_pct(s.retention_measured_total)}  by interval: "
+           + ", ".join(f"{b.interval} {_pct(b.rate)} of {b.reviews}"
+                       for b in s.retention_measured),
+           f"retention predicted by FSRS (mean recall probability now): "
+           f"{_pct(s.retention_predicted)}  (desired {s.desired_retention:.0%})"]
     total = sum(n for _, n in s.reviews_per_day)
     out.append(f"reviews in the last 30 days: {total}")
     active = [(d, n) for d, n in s.reviews_per_day if n]
     if active:
         out.append("  " + ", ".join(f"{d[5:]}: {n}" for d, n in active))
     if s.accuracy_by_tag:
-        out.append("accuracy by tag (weakest first):")
-        out += [f"  {t.tag:24} {t.mean_score:5.0%}  {t.correct}/{t.attempts} correct"
-                for t in s.accuracy_by_tag]
+        out.append("accuracy by tag (weakest first; final verdicts, your overrides count):")
+        for t in s.accuracy_by_tag:
+            extra = ""
+            if t.revealed:
+                extra += f", {t.revealed} revealed ({t.recalled} recalled)"
+            if t.unsure:
+                extra += f", {t.unsure} unsure"
+            if t.overruled:
+                extra += f", {t.overruled} overruled"
+            out.append(f"  {t.tag:24} {t.mean_score:5.0%}  {t.correct}/{t.attempts} correct"
+                       + extra)
     if s.interviews:
         out.append("interviews (newest first):")
         for i in s.interviews:

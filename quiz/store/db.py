@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from types import EllipsisType
 from typing import Any
 
 from quiz.deck.errors import QuizError
@@ -181,20 +182,43 @@ class Store:
                     ended: datetime, grade: dict[str, Any] | None = None,
                     score: float | None = None, verdict: str | None = None,
                     suggested_rating: int | None = None, rating: int | None = None,
-                    deck: str = "", seconds: float | None = None) -> int:
-        """Record one answer (committed before returning); return its id."""
+                    deck: str = "", seconds: float | None = None,
+                    grader_verdict: str | None | EllipsisType = ...) -> int:
+        """Record one answer (committed before returning); return its id.
+
+        ``grader_verdict`` defaults to ``verdict`` when a grade is given, else None.
+        """
         if mode not in MODES:
             raise ValueError(f"mode {mode!r} is not one of {MODES}")
+        if grader_verdict is ...:
+            grader_verdict = verdict if grade is not None else None
         with self._write() as c:
             return _insert_attempt(c, card_id=card_id, deck=deck, mode=mode, answer=answer,
                                    grade=grade, score=score, verdict=verdict,
                                    suggested_rating=suggested_rating, rating=rating,
-                                   started=started, ended=ended, seconds=seconds)
+                                   started=started, ended=ended, seconds=seconds,
+                                   grader_verdict=grader_verdict)
 
-    def set_rating(self, attempt_id: int, rating: int) -> None:
-        """Store the user's rating (or override) of an attempt."""
+    def set_rating(self, attempt_id: int, rating: int | None,
+                   verdict: str | None = None) -> None:
+        """Store the user's rating of an attempt (None clears it), and its final verdict."""
         with self._write() as c:
-            c.execute("UPDATE attempts SET rating = ? WHERE id = ?", (int(rating), attempt_id))
+            c.execute("UPDATE attempts SET rating = ? WHERE id = ?",
+                      (None if rating is None else int(rating), attempt_id))
+            if verdict is not None:
+                c.execute("UPDATE attempts SET verdict = ? WHERE id = ?", (verdict, attempt_id))
+
+    def set_verdict(self, attempt_id: int, verdict: str) -> None:
+        """The learner's final verdict of an attempt (the grader's stays in grader_verdict);
+        an interview answer made from this attempt follows, so its report agrees."""
+        with self._write() as c:
+            c.execute("UPDATE attempts SET verdict = ? WHERE id = ?", (verdict, attempt_id))
+            c.execute("UPDATE interview_answers SET verdict = ? WHERE attempt_id = ?",
+                      (verdict, attempt_id))
+
+    def attempt(self, attempt_id: int) -> Attempt | None:
+        rows = self._rows("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
+        return _attempt(rows[0]) if rows else None
 
     def attempts(self, *, card_id: str | None = None, mode: str | None = None,
                  since: datetime | None = None) -> list[Attempt]:
@@ -228,8 +252,9 @@ class Store:
     def record_review(self, *, card_id: str, fsrs_id: int, fsrs_json: str, due: datetime,
                       rating: int, reviewed_at: datetime, log_json: str,
                       duration_ms: int | None = None, attempt_id: int | None = None,
-                      deck: str = "") -> None:
-        """Apply one review in one transaction: new card state, a log entry, the rating."""
+                      deck: str = "", verdict: str | None = None) -> int:
+        """Apply one review in one transaction: new card state, a log entry, the rating (and
+        the attempt's final verdict when given); return the log entry's id."""
         with self._write() as c:
             c.execute(
                 """INSERT INTO review_state (card_id, fsrs_id, deck, fsrs_json, due, reps, updated)
@@ -238,12 +263,44 @@ class Store:
                      deck = excluded.deck, fsrs_json = excluded.fsrs_json, due = excluded.due,
                      reps = reps + 1, updated = excluded.updated""",
                 (card_id, fsrs_id, deck, fsrs_json, ts(due), ts(reviewed_at)))
-            c.execute(
+            cur = c.execute(
                 """INSERT INTO review_log (card_id, rating, reviewed_at, duration_ms, attempt_id,
-                   log_json) VALUES (?, ?, ?, ?, ?, ?)""",
-                (card_id, int(rating), ts(reviewed_at), duration_ms, attempt_id, log_json))
+                   log_json, elapsed_days) VALUES (?, ?, ?, ?, ?, ?,
+                   (SELECT julianday(?) - julianday(MAX(reviewed_at)) FROM review_log
+                    WHERE card_id = ?))""",
+                (card_id, int(rating), ts(reviewed_at), duration_ms, attempt_id, log_json,
+                 ts(reviewed_at), card_id))
+            log_id = int(cur.lastrowid)
             if attempt_id is not None:
                 c.execute("UPDATE attempts SET rating = ? WHERE id = ?", (int(rating), attempt_id))
+                if verdict is not None:
+                    c.execute("UPDATE attempts SET verdict = ? WHERE id = ?",
+                              (verdict, attempt_id))
+            return log_id
+
+    def undo_review(self, log_id: int, previous: ReviewState | None, *,
+                    attempt_id: int | None = None, verdict: str | None = None) -> None:
+        """Take back one review: drop its log entry, put the card's state back as it was
+        (``previous``; None: the card was new), clear the attempt's rating and restore its
+        verdict. One transaction, so a crash leaves the review either done or undone."""
+        with self._write() as c:
+            row = c.execute("SELECT card_id FROM review_log WHERE id = ?", (log_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: no review {log_id} to undo")
+            c.execute("DELETE FROM review_log WHERE id = ?", (log_id,))
+            if previous is None:
+                c.execute("DELETE FROM review_state WHERE card_id = ?", (row[0],))
+            else:
+                c.execute(
+                    """UPDATE review_state SET fsrs_id = ?, deck = ?, fsrs_json = ?, due = ?,
+                       reps = ?, updated = ? WHERE card_id = ?""",
+                    (previous.fsrs_id, previous.deck, previous.fsrs_json, ts(previous.due),
+                     previous.reps, ts(previous.updated), previous.card_id))
+            if attempt_id is not None:
+                c.execute("UPDATE attempts SET rating = NULL WHERE id = ?", (attempt_id,))
+                if verdict is not None:
+                    c.execute("UPDATE attempts SET verdict = ? WHERE id = ?",
+                              (verdict, attempt_id))
 
     def review_log(self, *, since: datetime | None = None,
                    until: datetime | None = None) -> list[ReviewLogEntry]:
@@ -267,6 +324,28 @@ class Store:
             (ts(since), ts(until)))
         return rows[0]["n"]
 
+    def reviews_between(self, since: datetime, until: datetime,
+                        card_ids: list[str] | None = None) -> tuple[int, int]:
+        """(reviews, new cards) in [since, until) among ``card_ids`` (None: all cards): a
+        card whose first ever review falls in the window counts once as new, its other
+        reviews not at all (a failed new card coming back is not a second new card)."""
+        where, params = "", [ts(since), ts(since), ts(until)]
+        if card_ids is not None:
+            where = " AND l.card_id IN (SELECT value FROM json_each(?))"
+            params.append(dumps(card_ids))
+        rows = self._rows(
+            f"""SELECT card_id, COUNT(*) AS n, NOT EXISTS (SELECT 1 FROM review_log p
+                  WHERE p.card_id = l.card_id AND p.reviewed_at < ?) AS is_new
+                FROM review_log l WHERE l.reviewed_at >= ? AND l.reviewed_at < ?{where}
+                GROUP BY card_id""", tuple(params))
+        new = sum(1 for r in rows if r["is_new"])
+        reviews = sum(r["n"] for r in rows if not r["is_new"])
+        return reviews, new
+
+    def rows(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
+        """A read-only query's rows as dicts (for the stats queries in quiz.store.queries)."""
+        return self._rows(sql, params)
+
     def card_ids_with_history(self) -> set[str]:
         """Every card id that has an attempt, a review or an interview answer."""
         rows = self._rows("""SELECT card_id FROM attempts UNION SELECT card_id FROM review_state
@@ -286,21 +365,42 @@ class Store:
                              verdict: str, grade: dict[str, Any] | None, started: datetime,
                              ended: datetime, seconds: float, deck: str = "") -> int:
         """Record one question's outcome (and an attempt when something was answered)."""
+        grader_verdict = verdict if answered else None
         with self._write() as c:
             attempt_id = None
             if answered:
                 attempt_id = _insert_attempt(c, card_id=card_id, deck=deck, mode="interview",
                                              answer=answer, grade=grade, score=score,
                                              verdict=verdict, suggested_rating=None, rating=None,
-                                             started=started, ended=ended, seconds=seconds)
+                                             started=started, ended=ended, seconds=seconds,
+                                             grader_verdict=grader_verdict)
             cur = c.execute(
                 """INSERT INTO interview_answers (interview_id, position, card_id, answer,
                    answered, timed_out, score, verdict, grade_json, seconds, started, ended,
-                   attempt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   attempt_id, grader_verdict)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (interview_id, position, card_id, answer, int(answered), int(timed_out),
                  float(score), verdict, dumps(grade) if grade is not None else None,
-                 float(seconds), ts(started), ts(ended), attempt_id))
+                 float(seconds), ts(started), ts(ended), attempt_id, grader_verdict))
             return int(cur.lastrowid)
+
+    def set_interview_verdict(self, answer_id: int, verdict: str) -> None:
+        """Overrule the grade of one interview answer (and of the attempt made from it)."""
+        with self._write() as c:
+            row = c.execute("SELECT attempt_id FROM interview_answers WHERE id = ?",
+                            (answer_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: no interview answer {answer_id}")
+            c.execute("UPDATE interview_answers SET verdict = ? WHERE id = ?",
+                      (verdict, answer_id))
+            if row[0] is not None:
+                c.execute("UPDATE attempts SET verdict = ? WHERE id = ?", (verdict, row[0]))
+
+    def update_interview_totals(self, interview_id: int, totals: dict[str, Any]) -> None:
+        """Rewrite a finished interview's totals (after a grade in its report was overruled)."""
+        with self._write() as c:
+            c.execute("UPDATE interviews SET totals_json = ? WHERE id = ?",
+                      (dumps(totals), interview_id))
 
     def finish_interview(self, interview_id: int, ended: datetime,
                          totals: dict[str, Any]) -> None:
@@ -440,16 +540,18 @@ def _os_error(path: Path, e: sqlite3.OperationalError) -> StoreError:
 
 
 def _insert_attempt(c: sqlite3.Connection, *, card_id, deck, mode, answer, grade, score,
-                    verdict, suggested_rating, rating, started, ended, seconds) -> int:
+                    verdict, suggested_rating, rating, started, ended, seconds,
+                    grader_verdict=None) -> int:
     started_text, ended_text = ts(started), ts(ended)  # refuses naive datetimes first
     if seconds is None:
         seconds = max(0.0, (ended - started).total_seconds())
     cur = c.execute(
         """INSERT INTO attempts (card_id, deck, mode, answer, grade_json, score, verdict,
-           suggested_rating, rating, started, ended, seconds)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+           suggested_rating, rating, started, ended, seconds, grader_verdict)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (card_id, deck, mode, answer, dumps(grade) if grade is not None else None,
-         score, verdict, suggested_rating, rating, started_text, ended_text, float(seconds)))
+         score, verdict, suggested_rating, rating, started_text, ended_text, float(seconds),
+         grader_verdict))
     return int(cur.lastrowid)
 
 
@@ -458,7 +560,8 @@ def _attempt(r: dict) -> Attempt:
                    answer=r["answer"], grade=loads(r["grade_json"]), score=r["score"],
                    verdict=r["verdict"], suggested_rating=r["suggested_rating"],
                    rating=r["rating"], started=parse_ts(r["started"]),
-                   ended=parse_ts(r["ended"]), seconds=r["seconds"])
+                   ended=parse_ts(r["ended"]), seconds=r["seconds"],
+                   grader_verdict=r.get("grader_verdict"))
 
 
 def _review_state(r: dict) -> ReviewState:
@@ -485,7 +588,7 @@ def _interview_answer(r: dict) -> InterviewAnswer:
                            timed_out=bool(r["timed_out"]), score=r["score"], verdict=r["verdict"],
                            grade=loads(r["grade_json"]), seconds=r["seconds"],
                            started=parse_ts(r["started"]), ended=parse_ts(r["ended"]),
-                           attempt_id=r["attempt_id"])
+                           attempt_id=r["attempt_id"], grader_verdict=r.get("grader_verdict"))
 
 
 def _lab_run(r: dict) -> LabRun:

@@ -37,13 +37,19 @@ class Attempt:
     mode: str  # study | interview | practice
     answer: str
     grade: dict[str, Any] | None  # Grade.to_dict(); None for an unanswered question
-    score: float | None
-    verdict: str | None
-    suggested_rating: int | None  # 1 Again .. 4 Easy
+    score: float | None  # the grader's score; None when not graded (revealed)
+    verdict: str | None  # the final verdict (quiz.session.verdicts): what stats count
+    suggested_rating: int | None  # 1 Again .. 4 Easy; None when the learner must rate
     rating: int | None  # what the user chose (equal to suggested when accepted)
     started: datetime
     ended: datetime
     seconds: float
+    grader_verdict: str | None = None  # what the grader said; None when not graded
+
+    @property
+    def overridden(self) -> bool:
+        """The learner overruled the grader's verdict (``y`` / ``n``, or rated an unsure one)."""
+        return self.grader_verdict is not None and self.verdict != self.grader_verdict
 
 
 @dataclass(frozen=True)
@@ -89,12 +95,13 @@ class InterviewAnswer:
     answered: bool
     timed_out: bool
     score: float
-    verdict: str
+    verdict: str  # final: the grader's, or the learner's override; "unanswered" if blank
     grade: dict[str, Any] | None
     seconds: float
     started: datetime
     ended: datetime
     attempt_id: int | None
+    grader_verdict: str | None = None
 
 
 @dataclass(frozen=True)

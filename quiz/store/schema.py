@@ -91,6 +91,34 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX review_log_card ON review_log (card_id, reviewed_at)",
         "CREATE INDEX lab_runs_lab ON lab_runs (lab_id, started)",
     ],
+    # v4: the final verdict and the grader's apart. ``verdict`` becomes the final one (the
+    # learner may overrule the grader, rate an "unsure" answer, or reveal the answer);
+    # ``grader_verdict`` keeps what the grader said. Old blank study answers were "show
+    # answer": they become "revealed" with no score, so they stop counting as 0 %.
+    # Unanswered interview questions get their own verdict instead of "wrong".
+    [
+        "ALTER TABLE attempts ADD COLUMN grader_verdict TEXT",
+        "UPDATE attempts SET grader_verdict = verdict WHERE grade_json IS NOT NULL",
+        """UPDATE attempts SET verdict = 'revealed', score = NULL
+           WHERE grade_json IS NULL AND mode IN ('study', 'practice')""",
+        "ALTER TABLE interview_answers ADD COLUMN grader_verdict TEXT",
+        "UPDATE interview_answers SET grader_verdict = verdict WHERE answered = 1",
+        "UPDATE interview_answers SET verdict = 'unanswered' WHERE answered = 0",
+        # Stats aggregate attempts per card and reviews per card in SQL: covering indexes
+        # so neither reads the table rows (nor their grade JSON).
+        """CREATE INDEX attempts_card_verdict ON attempts
+           (card_id, verdict, grader_verdict, score, rating)""",
+        # Days since the card's previous review, kept with each review: measured retention
+        # by interval is then a GROUP BY, not a window over the whole log.
+        "ALTER TABLE review_log ADD COLUMN elapsed_days REAL",
+        """UPDATE review_log SET elapsed_days = (
+             SELECT julianday(review_log.reviewed_at) - julianday(MAX(p.reviewed_at))
+             FROM review_log p WHERE p.card_id = review_log.card_id
+               AND (p.reviewed_at < review_log.reviewed_at
+                    OR (p.reviewed_at = review_log.reviewed_at AND p.id < review_log.id)))""",
+        "CREATE INDEX review_log_retention ON review_log (card_id, elapsed_days, rating)",
+        "CREATE INDEX interview_answers_iv ON interview_answers (interview_id, answered, score)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

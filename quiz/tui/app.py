@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from quiz.deck.model import Deck
     from quiz.store.db import Store
 
-MODES = ("study", "interview", "labs", "browse", "stats")
+MODES = ("study", "custom", "interview", "labs", "browse", "stats", "settings")
 THEMES = ("textual-dark", "textual-light")
 
 
@@ -74,7 +74,8 @@ class QuizApp(App):
 
     def __init__(self, deck_path: str | os.PathLike | None = None,
                  data_dir: str | os.PathLike | None = None, lang: str | None = None,
-                 mode: str | None = None, clock=None, grader=None) -> None:
+                 mode: str | None = None, clock=None, grader=None,
+                 settings_path: str | os.PathLike | None = None) -> None:
         super().__init__()
         self.deck_path = deck_path
         self.data_dir_override = data_dir
@@ -93,9 +94,59 @@ class QuizApp(App):
         self.lab_state = LabState()
         self.reset_db = False  # --reset-db: move an unusable database aside
         self.interview_defaults: dict[str, Any] = {}  # from `quiz interview --questions ...`
+        self.study_tags: tuple[str, ...] = ()  # `quiz study --tags T`: custom study by tag
         self._lang_given = lang
         if lang:
             self.set_reactive(QuizApp.lang, lang)
+        self._load_settings(settings_path)
+
+    # -- settings --------------------------------------------------------------------------
+    def _load_settings(self, path: str | os.PathLike | None) -> None:
+        from quiz import settings as S
+
+        self.settings_path = Path(path) if path else S.config_path(self.data_dir_override)
+        self.settings_error: str | None = None
+        try:
+            self.settings = S.load(self.settings_path)
+        except S.SettingsError as e:
+            # Shown once the app is up; the defaults are used, and the broken file is left
+            # alone (never overwritten) until the user fixes it.
+            self.settings, self.settings_error = S.Settings(), str(e)
+        if self.settings.lang and not self._lang_given:
+            self.set_reactive(QuizApp.lang, self.settings.lang)
+            self._lang_given = self.settings.lang
+
+    @property
+    def study_day(self):
+        return self.settings.study_day()
+
+    def deck_limits(self):
+        from quiz.settings import deck_key
+
+        return self.settings.limits(deck_key(self.deck_path))
+
+    def save_settings(self, settings) -> bool:
+        """Keep ``settings`` and write them; False (and a notice) if they cannot be written."""
+        from quiz import settings as S
+
+        if self.settings_error is not None:
+            self.notify(t("settings.broken", self.lang, path=self.settings_path),
+                        severity="warning", timeout=8)
+            self.settings = settings
+            return False
+        try:
+            S.save(settings, self.settings_path)
+        except S.SettingsError as e:
+            self.notify(str(e), severity="error", timeout=8)
+            return False
+        self.settings = settings
+        return True
+
+    def _remember(self, **changes: Any) -> None:
+        """Save a preference that changed by use (language, theme) if it differs."""
+        if all(getattr(self.settings, k) == v for k, v in changes.items()):
+            return
+        self.save_settings(replace(self.settings, **changes))
 
     # -- start -----------------------------------------------------------------------------
     def get_default_screen(self):
@@ -115,6 +166,12 @@ class QuizApp(App):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        if self.settings_error is not None:
+            self.show_error(t("error.settings", self.lang), self.settings_error)
+        # The language used is remembered (f2, --lang): the next launch opens in it.
+        self._remember(lang=self.lang)
         if self._deck_error is not None:
             self.show_error(t("error.deck", self.lang),
                             "\n".join(str(p) for p in self._deck_error.problems))
@@ -179,7 +236,7 @@ class QuizApp(App):
             self.show_error(t("error.deck", self.lang), t("error.no_deck", self.lang))
             return
         try:
-            if mode in ("study", "practice", "interview", "stats"):
+            if mode in ("study", "practice", "custom", "interview", "stats"):
                 self.store  # noqa: B018 - open it now: a broken database stops here, not mid-screen
             screen = self._make_screen(mode)
         except QuizError as e:
@@ -191,14 +248,12 @@ class QuizApp(App):
         self.push_screen(screen)
 
     def _make_screen(self, mode: str):
-        if mode == "study":
+        if mode in ("study", "practice"):
             from quiz.tui.screens.study import StudyScreen
 
-            return StudyScreen()
-        if mode == "practice":
-            from quiz.tui.screens.study import StudyScreen
-
-            return StudyScreen(practice=True)
+            # `quiz study --tags T` filters the first session only; home's `s` studies all.
+            tags, self.study_tags = self.study_tags, ()
+            return StudyScreen(practice=mode == "practice", tags=tags)
         if mode == "interview":
             from quiz.tui.screens.interview import InterviewSetupScreen
 
@@ -215,6 +270,14 @@ class QuizApp(App):
             from quiz.tui.screens.stats import StatsScreen
 
             return StatsScreen()
+        if mode == "custom":
+            from quiz.tui.screens.custom import CustomStudyScreen
+
+            return CustomStudyScreen()
+        if mode == "settings":
+            from quiz.tui.screens.settings import SettingsScreen
+
+            return SettingsScreen()
         raise QuizError(f"unknown mode {mode!r} (use one of {', '.join(MODES)})")
 
     def open_card(self, card_id: str) -> None:
@@ -264,11 +327,13 @@ class QuizApp(App):
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[(THEMES.index(self.theme) + 1) % len(THEMES)] \
             if self.theme in THEMES else THEMES[0]
+        self._remember(theme=self.theme)
 
     def action_open_mode(self, mode: str) -> None:
         self.open_mode(mode)
 
     def watch_lang(self, lang: str) -> None:
+        self._remember(lang=lang)
         localize_bindings(self, lang)
         for screen in self.screen_stack:
             apply = getattr(screen, "apply_lang", None)

@@ -45,7 +45,7 @@ async def test_study_card_end_to_end(make_app):
         found = {kp["id"] for kp in ans.grade_dict["key_points"] if kp["found"]}
         assert "torchscript-only" in found
         # The matched words are highlighted in the answer shown back.
-        shown = screen.query_one("#grade-answer").render()
+        shown = screen.query_one("#panel-answer").render()
         assert any("underline" in str(span.style) for span in shown.spans)
         # Rating buttons carry the next interval; the suggestion has focus.
         suggested = screen.query_one(f"#rate-{int(ans.suggested)}")
@@ -60,6 +60,8 @@ async def test_study_card_end_to_end(make_app):
 
 
 async def test_study_override_and_reveal(make_app):
+    """B2/B3/F2: y / n overrule the verdict and the learner still picks 1-4; a revealed
+    answer is recorded as revealed and rated by the learner, with nothing suggested."""
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("s")
@@ -68,11 +70,93 @@ async def test_study_override_and_reveal(make_app):
         await pilot.press("ctrl+o")  # show the answer without typing
         await pilot.pause()
         assert screen.phase == "graded" and not screen.answered.answered
-        assert int(screen.answered.suggested) == 1
-        await pilot.press("y")  # "I was right": Good, overriding the suggested Again
+        assert screen.answered.suggested is None and screen.answered.verdict == "revealed"
+        assert "Rate it yourself" in str(screen.query_one("#rate-title").render())
+        await pilot.press("y")  # nothing to overrule on a revealed answer: ignored
+        await pilot.press("enter")  # and Enter does not rate by accident
         await pilot.pause()
-        assert screen.last_rated.overridden and int(screen.last_rated.rating) == 3
-        assert app.store.attempts()[0].rating == 3
+        assert screen.phase == "graded"
+        await pilot.press("4")  # Easy: I knew it
+        await pilot.pause()
+        (a,) = app.store.attempts()
+        assert (a.verdict, a.score, a.rating) == ("revealed", None, 4)
+        # Next card: a wrong answer, overruled, then Hard (impossible before: y rated Good).
+        await pilot.press(*"no idea")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.answered.verdict == "wrong"
+        await pilot.press("y")
+        await pilot.pause()
+        assert screen.phase == "graded" and screen.answered.verdict == "correct"
+        assert int(screen.answered.suggested) in (3, 4)
+        assert screen.query_one(f"#rate-{int(screen.answered.suggested)}").has_focus
+        assert "Overruled" in str(screen.query_one("#grade-note").render())
+        await pilot.press("2")
+        await pilot.pause()
+        a = app.store.attempts()[-1]
+        assert (a.verdict, a.grader_verdict, a.rating) == ("correct", "wrong", 2)
+
+
+async def test_undo_last_rating_with_ctrl_z(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press(*"It loads only TorchScript")
+        await pilot.press("ctrl+z")  # while typing: undoes text, not a rating
+        await pilot.pause()
+        assert screen.phase == "ask" and app.store.review_log() == []
+        screen.query_one("#study-answer").text = "It loads only TorchScript"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert screen.item.card.id == "threads" and len(app.store.review_log()) == 1
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert screen.phase == "graded" and screen.item.card.id == "formats"
+        assert app.store.review_log() == [] and app.store.review_state("formats") is None
+        await pilot.press("3")
+        await pilot.pause()
+        assert app.store.review_log()[0].rating == 3
+
+
+async def test_escape_with_a_draft_asks_before_discarding(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press(*"half an answer")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmModal"
+        await pilot.press("n")  # keep writing
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StudyScreen"
+        assert app.screen.query_one("#study-answer", TextArea).text == "half an answer"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+
+
+async def test_rating_row_and_question_on_screen_at_80x24(make_app):
+    """F1: after a long answer, the question and the intervals are still visible."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#study-answer", TextArea).text = "TorchScript only. " * 300
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        for wid in ("#study-question", "#rate-1", "#rate-4"):
+            region = screen.query_one(wid).region
+            assert region.height >= 1 and 0 <= region.y and region.bottom <= 23, wid
+        assert "·" in str(screen.query_one("#rate-3").label)  # with its interval
+        assert screen.query_one("#c-answer").collapsed  # the long echo starts collapsed
 
 
 async def test_practice_anyway_when_nothing_due(make_app):
@@ -204,7 +288,7 @@ async def test_fact_check_runs_lab_from_study(make_app, fake_labs):
         await pilot.pause()
         await pilot.press("ctrl+o")
         await pilot.pause()
-        panel = app.screen.query_one("#factcheck")
+        panel = app.screen.query_one("#panel-fact")
         assert "never run" in str(panel.render())
         await pilot.press("r")
         await app.workers.wait_for_complete()
@@ -236,6 +320,8 @@ async def test_language_switch(make_app):
         assert descriptions["submit"] == "Submit" and descriptions["lang"] == "中文"
         await pilot.press("escape")
         await pilot.pause()
+        await pilot.press("y")  # discard the draft "abc"
+        await pilot.pause()
         assert "cards" in str(app.screen.query_one("#home-counts").render())
 
 
@@ -250,7 +336,7 @@ async def test_browse_fuzzy_search_and_card_view(make_app):
         await pilot.pause()
         assert table.row_count >= 1
         assert table.get_row_at(0)[0] == "threads"
-        await pilot.press("enter", "enter")
+        await pilot.press("enter")  # Enter in the search box opens the top hit
         await pilot.pause()
         assert type(app.screen).__name__ == "CardScreen"
         body = str(app.screen.query_one("#card-text").render())
@@ -540,16 +626,16 @@ async def test_home_menu_moves_with_arrows_and_opens_with_enter(make_app, fake_l
         menu = home.query_one("#home-menu")
         assert "▸ s" in str(menu.render())  # the first entry starts highlighted
         await pilot.press("up")  # wraps to the last entry (theme)
-        assert home.cursor == 6 and "▸ f3" in str(menu.render())
-        await pilot.press("down", "j", "down")  # -> study, interview, labs
-        assert home.cursor == 2
+        assert home.cursor == 8 and "▸ f3" in str(menu.render())
+        await pilot.press("down", "j", "down", "down")  # -> study, custom, interview, labs
+        assert home.cursor == 3
         await pilot.press("k", "down")
         await pilot.press("enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "LabsScreen"
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is home and home.cursor == 2  # the highlight stays where it was
+        assert app.screen is home and home.cursor == 3  # the highlight stays where it was
 
 
 async def test_long_finding_summary_is_shown_in_full(make_app, fake_labs):

@@ -48,6 +48,19 @@ def test_study_graded(snap_compare, make_app):
                         run_before=run_before)
 
 
+def test_study_graded_80x24(snap_compare, make_app):
+    """F1: at 80x24 the question and the rating row with its intervals stay on screen."""
+    async def run_before(pilot):
+        await pilot.press("s")
+        await pilot.pause()
+        pilot.app.screen.query_one("#study-answer").text = ANSWER + " More words." * 60
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    assert snap_compare(make_app(grader=fixed_grader), terminal_size=(80, 24),
+                        run_before=run_before)
+
+
 def test_interview_report(snap_compare, make_app, clock):
     async def run_before(pilot):
         from quiz.session.interview import InterviewConfig, InterviewEngine

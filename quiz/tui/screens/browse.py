@@ -27,14 +27,19 @@ def search_cards(cards: tuple[Card, ...] | list[Card], query: str, lang: str) ->
 
     scored = []
     for i, c in enumerate(cards):
-        fields = [c.id, " ".join(c.tags), *c.question.values()]
+        # Relevance: a hit in the id or a tag outranks one in the question text, and an
+        # exact substring outranks a fuzzy match (F4: "quantizaton" put the quantization
+        # card 5th, behind cards that merely mention the word).
         best = 0.0
-        for f in fields:
+        for f, bonus in ((c.id, 6.0), (" ".join(c.tags), 4.0),
+                         *((qt, 0.0) for qt in c.question.values())):
             f = f.lower()
             if q in f:
-                best = max(best, 100.0)
+                score = 100.0 + bonus + (2.0 if f.startswith(q) else 0.0)
             else:
-                best = max(best, fuzz.partial_ratio(q, f), fuzz.token_set_ratio(q, f))
+                score = max(fuzz.partial_ratio(q, f), fuzz.token_set_ratio(q, f) - 5)
+                score += bonus if score >= MIN_SCORE else 0.0
+            best = max(best, score)
         if best >= MIN_SCORE:
             scored.append((-best, i, c))
     return [c for _, _, c in sorted(scored)]
@@ -44,7 +49,7 @@ class BrowseScreen(QuizScreen):
     CSS_PATH = "../labs.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("ctrl+f", "focus_search", "Search", id="search"),
+        Binding("ctrl+f,slash", "focus_search", "Search", id="search"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -56,7 +61,21 @@ class BrowseScreen(QuizScreen):
 
     def on_mount(self) -> None:
         self.populate()
-        self.query_one("#browse-table", DataTable).focus()
+        # Typing filters at once (F4): the search box has focus; arrows and Enter in it
+        # move to and open the top hit.
+        self.query_one("#browse-search", Input).focus()
+
+    def on_key(self, event) -> None:
+        # A printable key typed while the table has focus goes to the search box.
+        search = self.query_one("#browse-search", Input)
+        if not search.has_focus and event.is_printable and event.character \
+                and event.character not in "/":
+            search.focus()
+            search.insert_text_at_cursor(event.character)
+            event.stop()
+        elif search.has_focus and event.key == "down":
+            self.query_one("#browse-table", DataTable).focus()
+            event.stop()
 
     def populate(self, query: str = "") -> None:
         self.sub_title = self.t("browse.title")
@@ -92,7 +111,11 @@ class BrowseScreen(QuizScreen):
         self.fill(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one("#browse-table", DataTable).focus()
+        table = self.query_one("#browse-table", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key((0, 0)).row_key.value
+            if key:
+                self.app.open_card(key)  # Enter opens the top hit
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
@@ -116,6 +139,7 @@ class CardScreen(QuizScreen):
     CSS_PATH = "../labs.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("s", "study_card", "Study this card now", id="study_card"),
         Binding("r", "run_lab", "Run lab", id="run_lab"),
     ]
 
@@ -141,6 +165,23 @@ class CardScreen(QuizScreen):
             return any(c.lab for c in self.card.claims)
         return True
 
+    def action_study_card(self) -> None:
+        """A real review of this card now, due or not (its rating reschedules it)."""
+        from quiz.tui.screens.study import StudyScreen
+
+        try:
+            self.app.store  # noqa: B018 - a broken database stops here
+        except Exception as e:  # noqa: BLE001 - shown, never a traceback
+            from quiz.tui.screens.base import error_text
+
+            self.app.show_error(self.t("error.db"), error_text(e))
+            return
+        self.app.push_screen(StudyScreen(card_id=self.card.id))
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:  # back from studying it: the schedule and history changed
+            self.query_one("#card-text", Static).update(self.body())
+
     def action_run_lab(self) -> None:
         lab = next((c.lab for c in self.card.claims if c.lab), None)
         if lab:
@@ -150,6 +191,18 @@ class CardScreen(QuizScreen):
         if self.is_mounted:
             self.query_one("#card-text", Static).update(self.body())
 
+    def _info(self) -> Text:
+        """Due, interval, FSRS state and the answer history (or why it is unavailable)."""
+        from quiz.session.cardinfo import card_info
+        from quiz.tui.screens.base import error_text
+        from quiz.tui.widgets.cardinfo import card_info_text
+
+        try:
+            info = card_info(self.app.store, self.card.id, self.app.now())
+        except Exception as e:  # noqa: BLE001 - shown in place, never a traceback
+            return Text(error_text(e) + "\n", style="red")
+        return card_info_text(info, self.lang, self.app.now())
+
     def body(self) -> Text:
         c, lang = self.card, self.lang
         out = Text()
@@ -158,6 +211,8 @@ class CardScreen(QuizScreen):
             out.append(f"\n{self.t(key)}\n", style="bold underline")
 
         out.append(f"{c.id}\n", style="bold")
+        out.append_text(self._info())
+        out.append(f"{self.t('card.study_now')}\n", style="dim")
         seeds = ", ".join(f"#{n}" for n in c.seed) or self.t("card.seed_none")
         out.append(f"{self.t('card.seed')}: {seeds} · {self.t('card.tags')}: "
                    f"{', '.join(c.tags) or '-'} · {self.t('card.difficulty')}: {c.difficulty}\n",

@@ -8,12 +8,13 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Header, Static
 
-from quiz.session.limits import day_bounds, done_today, left_today
+from quiz.session.limits import done_today, left_today
 from quiz.tui.screens.base import QuizScreen, error_text
 from quiz.tui.widgets.footer import QuizFooter
 
 MOVE = Binding.Group("Move", compact=True)
-ENTRIES = (("study", "s"), ("interview", "i"), ("labs", "l"), ("browse", "b"), ("stats", "t"))
+ENTRIES = (("study", "s"), ("custom", "c"), ("interview", "i"), ("labs", "l"), ("browse", "b"),
+           ("stats", "t"), ("settings", "o"))
 
 
 class HomeScreen(QuizScreen):
@@ -88,22 +89,24 @@ class HomeScreen(QuizScreen):
         if summary is None:
             return ""
         n = len(summary["ids"])
+        ids = set(summary["ids"])
+        day, limits = self.app.study_day, self.app.deck_limits()
         try:
             store = self.app.store
             states = store.review_states()
             interviews = store.interviews()
-            # Counted here from the stored due dates (no fsrs import at start-up): a card
-            # is due today when its due time falls before the end of the current UTC day;
-            # both figures stop at what today's limits still allow, as the session does.
+            # Counted here from the stored due dates (no fsrs import at start-up), with the
+            # session's definition (StudyDay.due_today: overdue included) and this deck's
+            # limits, so home and study agree.
             now = self.app.now()
-            reviews_left, new_left = left_today(*done_today(store, now))
+            reviews_left, new_left = left_today(*done_today(store, now, ids, day),
+                                                reviews_per_day=limits.reviews_per_day,
+                                                new_per_day=limits.new_per_day)
         except Exception as e:  # noqa: BLE001 - shown, never a traceback
             self.app.notify(error_text(e), title=self.t("error.db"), severity="error", timeout=10)
             return f"{n} {self.t('home.cards')}"
-        end_of_day = day_bounds(now)[1]
-        ids = set(summary["ids"])
         due = min(reviews_left,
-                  sum(1 for cid, s in states.items() if cid in ids and s.due < end_of_day))
+                  day.due_today((s.due for cid, s in states.items() if cid in ids), now))
         new = min(new_left, sum(1 for cid in ids if cid not in states))
         last = next((iv for iv in reversed(sorted(interviews, key=lambda iv: iv.started))
                      if iv.finished and iv.totals), None)

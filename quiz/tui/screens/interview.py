@@ -30,6 +30,10 @@ from quiz.tui.widgets.footer import QuizFooter
 
 # How often the countdown is redrawn (and the engine asked whether time ran out).
 REFRESH_SECONDS = 0.25
+# A notice this many seconds before a question times out (F13).
+WARN_SECONDS = 10.0
+VERDICT_STYLE = {"correct": "green", "partial": "yellow", "wrong": "red", "unsure": "magenta",
+                 "unanswered": "dim"}
 
 
 def clock_text(seconds: float) -> str:
@@ -46,8 +50,12 @@ class InterviewSetupScreen(QuizScreen):
 
     def compose(self) -> ComposeResult:
         deck = self.app.deck
-        given = self.app.interview_defaults
-        n = given.get("questions") or (min(5, len(deck.cards)) if deck else 5)
+        # The command line (`quiz interview --questions 3`) wins over the saved settings.
+        saved = self.app.settings.interview
+        given = {"questions": saved.questions, "seconds_per_question": saved.seconds_per_question,
+                 "total_minutes": saved.total_minutes, "tags": saved.tags,
+                 **self.app.interview_defaults}
+        n = min(int(given["questions"]), len(deck.cards)) if deck else int(given["questions"])
         minutes = float(given.get("seconds_per_question", 180.0)) / 60
         yield Header()
         tags = sorted({tg for c in deck.cards for tg in c.tags}) if deck else []
@@ -144,6 +152,7 @@ class InterviewScreen(QuizScreen):
         super().__init__()
         self.engine = engine
         self.timer = None
+        self._warned: int | None = None  # the question the 10-second notice was shown for
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -194,7 +203,9 @@ class InterviewScreen(QuizScreen):
             return
         left = eng.time_left()  # also times the question out (draft auto-submitted)
         if eng.state is InterviewState.TIMED_OUT:
-            self.notify(self.t("iv.timed_out"), severity="warning", timeout=3)
+            typed = bool(eng.draft.strip())
+            self.notify(self.t("iv.timed_out" if typed else "iv.timed_out_blank"),
+                        severity="warning", timeout=3)
             self.advance()
             return
         if eng.state is InterviewState.FINISHED:
@@ -203,6 +214,11 @@ class InterviewScreen(QuizScreen):
         cd = self.query_one("#iv-countdown", Static)
         cd.update(self.t("iv.left", time=clock_text(left)))
         cd.set_class(left <= 30, "-low")
+        q = eng.current
+        if q is not None and left <= WARN_SECONDS and self._warned != q.position \
+                and eng.config.seconds_per_question > WARN_SECONDS:
+            self._warned = q.position
+            self.notify(self.t("iv.ten_left"), severity="warning", timeout=4)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self.engine.set_draft(event.text_area.text)
@@ -256,66 +272,94 @@ class InterviewScreen(QuizScreen):
 
 
 class InterviewReportScreen(QuizScreen):
-    """Per question: score, time, missed points; totals and the weakest tags."""
+    """Per question: score, time, missed points; totals and the weakest tags. ``y`` / ``n``
+    overrule the grade of the highlighted question, as in study."""
 
     CSS_PATH = "../study.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("i", "again", "Interview", id="interview"),
+        Binding("y", "overrule(True)", "Mark right", id="overrule_right"),
+        Binding("n", "overrule(False)", "Mark wrong", id="overrule_wrong"),
     ]
 
-    def __init__(self, report: Any) -> None:
+    def __init__(self, report: Any, reopened: bool = False) -> None:
         super().__init__()
         self.report = report
+        self.reopened = reopened  # opened from stats: Back returns there
 
     def compose(self) -> ComposeResult:
-        r = self.report
         yield Header()
         with VerticalScroll(id="iv-body"):
-            yield Static(self.t("iv.mean", score=r.mean_score), id="report-mean",
-                         classes="section")
-            yield Static(self.t("iv.counts", timed_out=r.timed_out, **{
-                k: r.counts.get(k, 0) for k in ("correct", "partial", "wrong")}),
-                id="report-counts")
-            weakest = ", ".join(f"{tg.tag} {tg.mean_score:.0%}" for tg in r.weakest_tags) or "-"
-            yield Static(f"{self.t('iv.weakest')}: {weakest}", id="report-weakest")
+            yield Static(id="report-mean", classes="section")
+            yield Static(id="report-counts")
+            yield Static(id="report-weakest")
             yield DataTable(id="report-table", cursor_type="row", zebra_stripes=True)
             yield Static(id="report-detail", classes="panel")
-            if r.interview_id is not None:
-                yield Static(self.t("iv.saved", id=r.interview_id), classes="dim")
+            if self.report.interview_id is not None:
+                yield Static(self.t("iv.saved", id=self.report.interview_id), classes="dim")
         yield QuizFooter()
 
     def on_mount(self) -> None:
         self.populate()
 
+    def _totals(self) -> None:
+        r = self.report
+        self.query_one("#report-mean", Static).update(self.t("iv.mean", score=r.mean_score))
+        counts = self.t("iv.counts", timed_out=r.timed_out, **{
+            k: r.counts.get(k, 0) for k in ("correct", "partial", "wrong", "unanswered")})
+        if r.counts.get("unsure"):
+            counts += " · " + self.t("iv.unsure_count", n=r.counts["unsure"])
+        self.query_one("#report-counts", Static).update(counts)
+        weakest = ", ".join(f"{tg.tag} {tg.mean_score:.0%}" for tg in r.weakest_tags) or "-"
+        self.query_one("#report-weakest", Static).update(f"{self.t('iv.weakest')}: {weakest}")
+
     def populate(self) -> None:
         self.sub_title = self.t("iv.report")
+        self._totals()
         table = self.query_one("#report-table", DataTable)
+        table.clear(columns=True)
         table.add_columns(*(self.t(f"iv.col.{c}") for c in ("n", "card", "score", "time",
                                                                "missed")))
         for q in self.report.questions:
-            score = Text(f"{q.score:.0%} {self.t('verdict.' + q.verdict)}",
-                         style={"correct": "green", "partial": "yellow"}.get(q.verdict, "red"))
-            secs = Text(f"{q.seconds:.0f}s")
-            if q.timed_out:
-                secs.append(f" {self.t('iv.timeout_mark')}", style="bold red")
-            missed = ", ".join(m.id for m in q.missed_key_points) or "-"
-            table.add_row(str(q.position + 1), q.card_id, score, secs, missed,
-                          key=str(q.position))
+            table.add_row(*self._row(q), key=str(q.position))
         table.focus()
         if self.report.questions:
             self.show_detail(0)
+
+    def _row(self, q) -> tuple:
+        from quiz.tui.widgets.cardinfo import verdict_label
+
+        label = verdict_label(q.verdict, self.lang)
+        score = Text(f"{q.score:.0%} {label}" if q.answered else label,
+                     style=VERDICT_STYLE.get(q.verdict, "magenta"))
+        if q.overridden:
+            score.append(" *", style="bold")  # overruled: the grader said otherwise
+        if q.verdict == "unsure":
+            score.append(" ?", style="bold magenta")
+        secs = Text(f"{q.seconds:.0f}s")
+        if q.timed_out:
+            secs.append(f" {self.t('iv.timeout_mark')}", style="bold red")
+        missed = ", ".join(m.id for m in q.missed_key_points) or "-"
+        return str(q.position + 1), q.card_id, score, secs, missed
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key is not None and event.row_key.value is not None:
             self.show_detail(int(event.row_key.value))
 
     def show_detail(self, position: int) -> None:
+        from quiz.tui.widgets.cardinfo import verdict_label
+
         q = self.report.questions[position]
         out = Text()
         out.append(f"{q.question}\n", style="bold")
         if q.answer.strip():
             out.append(f"{q.answer.strip()}\n", style="italic")
+        if q.verdict == "unsure":
+            out.append(self.t("iv.unsure_note") + "\n", style="magenta")
+        if q.overridden:
+            out.append(self.t("iv.overruled_note", v=verdict_label(q.grader_verdict, self.lang))
+                       + "\n", style="dim")
         if q.missed_key_points:
             out.append(f"{self.t('iv.missed')}:\n", style="bold")
             for m in q.missed_key_points:
@@ -326,5 +370,35 @@ class InterviewReportScreen(QuizScreen):
         out.append(q.model_answer.strip())
         self.query_one("#report-detail", Static).update(out)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "overrule":
+            return bool(self.report.questions)
+        return True
+
+    def action_overrule(self, right: bool) -> None:
+        from quiz.session.interview import overrule
+
+        table = self.query_one("#report-table", DataTable)
+        position = table.cursor_row
+        if not 0 <= position < len(self.report.questions):
+            return
+        try:
+            self.report = overrule(self.app.store, self.report, position, right)
+        except QuizError as e:
+            self.notify(str(e), severity="warning")
+            return
+        except Exception as e:  # noqa: BLE001 - shown, never a traceback
+            self.app.show_error(self.t("error.db"), error_text(e))
+            return
+        self._totals()
+        q = self.report.questions[position]
+        for col, value in zip(table.columns, self._row(q), strict=False):
+            table.update_cell(str(position), col, value)
+        self.show_detail(position)
+
     def action_again(self) -> None:
-        self.app.switch_screen(InterviewSetupScreen())
+        if self.reopened:
+            self.app.pop_screen()
+            self.app.open_mode("interview")
+        else:
+            self.app.switch_screen(InterviewSetupScreen())

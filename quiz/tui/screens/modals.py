@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
@@ -77,3 +77,31 @@ class HelpScreen(QuizModal):
                 out.append("\n")
             out.append("\n")
         return out
+
+
+class ConfirmModal(QuizModal):
+    """A yes/no question (discard a draft?): dismisses with True or False."""
+
+    BINDINGS = [Binding("escape,n", "answer(False)", "No", id="confirm-no"),
+                Binding("y", "answer(True)", "Yes", id="confirm-yes")]
+
+    def __init__(self, question: str, yes: str, no: str) -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box", classes="modal-box"):
+            yield Static(Text(self.question), id="confirm-text")
+            with Horizontal(id="confirm-actions"):
+                yield Button(self.yes, id="confirm-yes", variant="error")
+                yield Button(self.no, id="confirm-no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()  # the safe choice is the default
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "confirm-yes")

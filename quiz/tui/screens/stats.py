@@ -1,4 +1,7 @@
-"""Stats: the figures of `quiz stats` (quiz.session.compute_stats) and reviews per day."""
+"""Stats: the figures of `quiz stats` (quiz.session.compute_stats) and reviews per day.
+
+Enter on an interview row reopens its report (where a grade can be overruled).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from textual.widgets import DataTable, Header, Static
 from quiz.tui.screens.base import QuizScreen, error_text
 from quiz.tui.widgets.footer import QuizFooter
 
+INTERVIEW_ROWS = 50
+
 
 class StatsScreen(QuizScreen):
     CSS_PATH = "../labs.tcss"
@@ -18,6 +23,14 @@ class StatsScreen(QuizScreen):
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("f5", "refresh_stats", "Refresh", id="refresh"),
     ]
+
+    _shown = False  # the first resume is the first showing: on_mount already filled it
+
+    def on_screen_resume(self) -> None:
+        # Back from a report whose grades were overruled: the figures changed.
+        if self._shown:
+            self.action_refresh_stats()
+        self._shown = True
 
     def compose(self) -> ComposeResult:
         from textual_plotext import PlotextPlot
@@ -30,7 +43,8 @@ class StatsScreen(QuizScreen):
             yield Static(self.t("stats.by_tag"), classes="section")
             yield DataTable(id="stats-tags", zebra_stripes=True)
             yield Static(self.t("stats.interviews"), classes="section")
-            yield DataTable(id="stats-interviews", zebra_stripes=True)
+            yield DataTable(id="stats-interviews", zebra_stripes=True, cursor_type="row")
+            yield Static(self.t("stats.open_hint"), classes="dim")
             yield Static(id="stats-orphans", classes="dim")
         yield QuizFooter()
 
@@ -44,38 +58,67 @@ class StatsScreen(QuizScreen):
     def action_refresh_stats(self) -> None:
         from quiz.session.stats import compute_stats
 
+        app = self.app
         try:
-            st = compute_stats(self.app.store, self.app.deck, self.app.now())
+            st = compute_stats(app.store, app.deck, app.now(), day=app.study_day,
+                               scheduler=_scheduler(app.settings, app.store))
         except Exception as e:  # noqa: BLE001 - shown, never a traceback
-            self.app.show_error(self.t("error.db"), error_text(e))
+            app.show_error(self.t("error.db"), error_text(e))
             return
-        retention = "-" if st.retention is None else f"{st.retention:.0%}"
         total = sum(n for _, n in st.reviews_per_day)
-        self.query_one("#stats-summary", Static).update(
+        buckets = ", ".join(f"{b.interval} {_pct(b.rate)} ({b.reviews})"
+                            for b in st.retention_measured if b.reviews)
+        self.query_one("#stats-summary", Static).update(Text(
             self.t("stats.summary", cards=st.cards, reviewed=st.reviewed_cards,
-                   new=st.new_cards, due=st.due_now, week=st.due_within_7_days,
-                   retention=retention) + "\n" + self.t("stats.reviews_30", n=total)
+                   new=st.new_cards, due=st.due_today, overdue=st.overdue,
+                   week=st.due_within_7_days)
+            + "\n" + self.t("stats.measured", rate=_pct(st.retention_measured_total),
+                             buckets=buckets or "-")
+            + "\n" + self.t("stats.predicted", rate=_pct(st.retention_predicted),
+                             desired=f"{st.desired_retention:.0%}")
+            + "\n" + self.t("stats.reviews_30", n=total)
             + "\n" + self.t("stats.due_days") + ": "
-            + ", ".join(f"{d[5:]} {n}" for d, n in st.due_next_7_days))
+            + ", ".join(f"{d[5:]} {n}" for d, n in st.due_next_7_days)))
         self.plot(st.reviews_per_day)
         tags = self.query_one("#stats-tags", DataTable)
         tags.clear(columns=True)
         tags.add_columns(self.t("stats.col.tag"), self.t("stats.col.mean"),
-                         self.t("stats.col.correct"))
+                         self.t("stats.col.correct"), self.t("stats.col.revealed"),
+                         self.t("stats.col.overruled"))
         for ta in st.accuracy_by_tag:
-            tags.add_row(ta.tag, f"{ta.mean_score:.0%}", f"{ta.correct}/{ta.attempts}")
+            revealed = f"{ta.recalled}/{ta.revealed}" if ta.revealed else "-"
+            tags.add_row(ta.tag, f"{ta.mean_score:.0%}" if ta.graded else "-",
+                         f"{ta.correct}/{ta.attempts}", revealed, str(ta.overruled or "-"))
         ivs = self.query_one("#stats-interviews", DataTable)
         ivs.clear(columns=True)
         ivs.add_columns(self.t("stats.col.iv"), self.t("stats.col.started"),
                         self.t("stats.col.answered"), self.t("stats.col.mean"))
-        for iv in st.interviews:
+        # The newest ones: a table of hundreds of rows costs more than all the queries
+        # (a year of interviews is ~500); older reports stay in `quiz stats --json`.
+        for iv in st.interviews[:INTERVIEW_ROWS]:
             score = "-" if iv.mean_score is None else f"{iv.mean_score:.0%}"
             if not iv.finished:
                 score += f" ({self.t('stats.unfinished')})"
             ivs.add_row(f"#{iv.id}", iv.started[:16].replace("T", " "),
-                        f"{iv.answered}/{iv.questions}", score)
-        self.query_one("#stats-orphans", Static).update(
-            Text(self.t("stats.orphans", ids=", ".join(st.orphans))) if st.orphans else "")
+                        f"{iv.answered}/{iv.questions}", score, key=str(iv.id))
+        older = len(st.interviews) - INTERVIEW_ROWS
+        notes = [self.t("stats.older", n=older)] if older > 0 else []
+        if st.orphans:
+            notes.append(self.t("stats.orphans", ids=", ".join(st.orphans)))
+        self.query_one("#stats-orphans", Static).update(Text("\n".join(notes)))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id != "stats-interviews" or event.row_key.value is None:
+            return
+        from quiz.session.interview import report_from_store
+        from quiz.tui.screens.interview import InterviewReportScreen
+
+        try:
+            report = report_from_store(self.app.store, self.app.deck, int(event.row_key.value))
+        except Exception as e:  # noqa: BLE001 - shown, never a traceback
+            self.app.show_error(self.t("error.db"), error_text(e))
+            return
+        self.app.push_screen(InterviewReportScreen(report, reopened=True))
 
     def plot(self, per_day: list[tuple[str, int]]) -> None:
         widget = self.query_one("#stats-plot")
@@ -91,3 +134,20 @@ class StatsScreen(QuizScreen):
         plt.ylim(0, top)
         plt.yticks(sorted({0, top // 2, top}))
         widget.refresh()
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.0%}"
+
+
+def _scheduler(settings, store=None):
+    from quiz.session.scheduling import make_scheduler
+
+    try:
+        if settings.fsrs_parameters:
+            return make_scheduler(desired_retention=settings.desired_retention,
+                                  parameters=settings.fsrs_parameters)
+    except Exception:  # noqa: BLE001 - bad fitted weights: the defaults, never a crash
+        pass
+    # without parameters in the settings, those `quiz optimize` fitted (found via the store)
+    return make_scheduler(store, desired_retention=settings.desired_retention)

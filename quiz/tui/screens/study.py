@@ -3,6 +3,10 @@
 The StudySession (quiz.session) owns the queue, grading and scheduling; this screen only
 shows its state. Phases: ``ask`` (typing), ``graded`` (result and rating), ``empty``
 (nothing due: offer practice anyway).
+
+Layout: the question stays at the top and the rating row (with each rating's next
+interval) is docked at the bottom, so both are on screen at 80x24 whatever the length of
+the answer; the panels between them scroll, and long ones start collapsed.
 """
 
 from __future__ import annotations
@@ -13,11 +17,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Header, Static, TextArea
+from textual.widgets import Button, Collapsible, Header, Static, TextArea
 
 from quiz.deck.errors import QuizError
 from quiz.deck.model import pick
 from quiz.tui.screens.base import QuizScreen, error_text
+from quiz.tui.widgets.cardinfo import card_info_text, verdict_label
 from quiz.tui.widgets.cardtext import (
     factcheck_text,
     highlighted_answer,
@@ -28,12 +33,22 @@ from quiz.tui.widgets.footer import QuizFooter
 
 RATE = Binding.Group("Rate", compact=True)
 PAGE = Binding.Group("Scroll")
+# An echoed answer longer than this starts collapsed (F1: a 4.9k-character answer filled
+# two screens before the key points); so does a model answer twice as long.
+LONG_CHARS, LONG_LINES = 480, 6
+PANELS = (("c-answer", "study.your_answer"), ("c-points", "study.key_points"),
+          ("c-misc", "study.misconceptions"), ("c-model", "study.model_answer"),
+          ("c-fact", "study.factcheck"), ("c-info", "study.card_info"))
+
+
+def is_long(text: str, factor: int = 1) -> bool:
+    return len(text) > LONG_CHARS * factor or text.count("\n") >= LONG_LINES * factor
 
 
 class StudyScreen(QuizScreen):
     CSS_PATH = "../study.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("escape", "back", "Back", id="back"),
         Binding("ctrl+s", "submit", "Submit", id="submit"),
         Binding("ctrl+o", "reveal", "Show answer", id="reveal"),
         # Grouped: the footer shows "1234 Rate" instead of four entries.
@@ -43,15 +58,22 @@ class StudyScreen(QuizScreen):
         Binding("4", "rate(4)", "Easy", id="easy", group=RATE),
         Binding("y", "override(True)", "I was right", id="right"),
         Binding("n", "override(False)", "I was wrong", id="wrong"),
+        # priority: also while the answer box has focus (which then gets its own text undo
+        # while something is typed, see action_undo).
+        Binding("ctrl+z", "undo", "Undo rating", id="undo", priority=True),
+        Binding("c", "toggle_info", "Card info", id="card_info"),
         Binding("r", "run_lab", "Run lab", id="run_lab"),
         Binding("p", "practice", "Practice anyway", id="practice"),
         Binding("pageup", "page(-1)", "Scroll", id="page_up", group=PAGE),
         Binding("pagedown", "page(1)", "Scroll", id="page_down", group=PAGE),
     ]
 
-    def __init__(self, practice: bool = False) -> None:
+    def __init__(self, practice: bool = False, tags: tuple[str, ...] = (),
+                 card_id: str | None = None) -> None:
         super().__init__()
         self.practice = practice
+        self.tags = tuple(tags)  # custom study: only cards with any of these tags
+        self.card_id = card_id  # "study this card now": practice on this one card
         self.session: Any = None
         self.item: Any = None
         self.answered: Any = None
@@ -61,9 +83,10 @@ class StudyScreen(QuizScreen):
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="study-scroll"):
+        with Vertical(id="study-top"):
             yield Static(id="study-meta")
             yield Static(id="study-question")
+        with VerticalScroll(id="study-scroll"):
             yield TextArea(id="study-answer", soft_wrap=True, show_line_numbers=False,
                            compact=True)
             with Horizontal(id="study-actions"):
@@ -71,38 +94,55 @@ class StudyScreen(QuizScreen):
                 yield Button(id="reveal")
             with Vertical(id="result", classes="hidden"):
                 yield Static(id="grade-score")
-                yield Static(id="grade-answer", classes="panel")
-                yield Static(id="grade-points", classes="panel")
-                yield Static(id="grade-misc", classes="panel")
-                yield Static(id="grade-model", classes="panel")
-                yield Static(id="factcheck", classes="panel")
-                yield Static(id="rate-title", classes="section")
-                with Horizontal(id="rating-bar"):
-                    for n in (1, 2, 3, 4):
-                        yield Button(id=f"rate-{n}")
-                with Horizontal(id="override-bar"):
-                    yield Button(id="override-right", variant="success")
-                    yield Button(id="override-wrong", variant="error")
+                yield Static(id="grade-note")
+                for cid, _ in PANELS:
+                    with Collapsible(id=cid, collapsed=cid in ("c-fact", "c-info")):
+                        yield Static(id=cid.replace("c-", "panel-"))
             with Vertical(id="empty", classes="hidden"):
                 yield Static(id="empty-text")
                 with Horizontal(id="empty-actions"):
                     yield Button(id="practice-anyway", variant="primary")
                     yield Button(id="go-home")
+        with Vertical(id="rate-dock", classes="hidden"):
+            yield Static(id="rate-title")
+            with Horizontal(id="rating-bar"):
+                for n in (1, 2, 3, 4):
+                    yield Button(id=f"rate-{n}", compact=True)
+            with Horizontal(id="override-bar"):
+                yield Button(id="override-right", variant="success", compact=True)
+                yield Button(id="override-wrong", variant="error", compact=True)
         yield QuizFooter()
 
     def on_mount(self) -> None:
         ta = self.query_one("#study-answer", TextArea)
         ta.cursor_blink = not self.app.is_headless
-        from quiz.session.study import StudySession
-
         try:
-            self.session = StudySession(
-                self.app.deck, self.app.store, mode="practice" if self.practice else "study",
-                clock=self.app.clock, grader=self.app.grader, lang=self.lang)
+            self.session = self._new_session("practice" if self.practice else "study")
         except Exception as e:  # noqa: BLE001 - shown, never a traceback
             self.app.show_error(self.t("error.db"), error_text(e))
             return
         self.next_card()
+
+    def _new_session(self, mode: str):
+        """A StudySession with this deck's limits and the user's settings."""
+        from quiz.session.scheduling import make_scheduler
+        from quiz.session.study import StudySession
+
+        st, limits = self.app.settings, self.app.deck_limits()
+        options: dict[str, Any] = {"desired_retention": st.desired_retention}
+        if st.fsrs_parameters:
+            options["parameters"] = st.fsrs_parameters
+        try:
+            scheduler = make_scheduler(self.app.store, **options)
+        except Exception:  # noqa: BLE001 - bad fitted weights: the defaults, never a crash
+            scheduler = make_scheduler(self.app.store, desired_retention=st.desired_retention)
+        session = StudySession(self.app.deck, self.app.store, mode=mode, clock=self.app.clock,
+                               grader=self.app.grader, lang=self.lang, tags=self.tags,
+                               new_per_day=limits.new_per_day,
+                               reviews_per_day=limits.reviews_per_day,
+                               easy_seconds=st.quick_answer_seconds, scheduler=scheduler,
+                               day=self.app.study_day, only=self.card_id)
+        return session
 
     # -- state changes -----------------------------------------------------------------------
     def next_card(self) -> None:
@@ -110,6 +150,9 @@ class StudyScreen(QuizScreen):
             self.item = self.session.next_card()
         except Exception as e:  # noqa: BLE001 - shown, never a traceback
             self.app.show_error(self.t("error.db"), error_text(e))
+            return
+        if self.item is None and self.card_id is not None and self.last_rated is not None:
+            self.app.pop_screen()  # "study this card now" done: back to the card
             return
         self.answered = None
         ta = self.query_one("#study-answer", TextArea)
@@ -133,18 +176,35 @@ class StudyScreen(QuizScreen):
         except Exception as e:  # noqa: BLE001 - shown, never a traceback
             self.app.show_error(self.t("error.title"), error_text(e))
             return
-        ta.read_only = True
+        self._show_graded()
+
+    def _show_graded(self) -> None:
+        self.query_one("#study-answer", TextArea).read_only = True
         self.phase = "graded"
         self.render_all()
-        self.query_one(f"#rate-{int(self.answered.suggested)}", Button).focus()
-        self.query_one("#result").scroll_visible(animate=False, top=True)
+        self._focus_suggestion()
+        # After the new layout is made: the score line, not the middle of the last card.
+        scroll = self.query_one("#study-scroll")
+        self.call_after_refresh(scroll.scroll_home, animate=False)
+
+    def _focus_suggestion(self) -> None:
+        suggested = self.answered.suggested if self.answered is not None else None
+        if suggested is None:
+            # No suggestion (unsure, revealed): nothing pre-selected, so Enter cannot rate
+            # by accident; 1-4 pick.
+            self.query_one("#study-scroll").focus()
+        else:
+            self.query_one(f"#rate-{int(suggested)}", Button).focus()
 
     def action_reveal(self) -> None:
-        """Show the answer without typing: recorded as not answered (suggests Again)."""
+        """Show the answer without typing: recorded as revealed; the learner rates it."""
         self.action_submit(blank=True)
 
     def action_rate(self, rating: int | None = None) -> None:
         if self.phase != "graded":
+            return
+        if rating is None and self.answered.suggested is None:
+            self.notify(self.t("study.rate_yourself"), severity="warning", timeout=3)
             return
         try:
             rated = self.session.rate(rating)
@@ -160,17 +220,67 @@ class StudyScreen(QuizScreen):
         self.next_card()
 
     def action_override(self, right: bool) -> None:
-        """drill's one-key override: "I was right" rates Good, "I was wrong" rates Again."""
-        self.action_rate(3 if right else 1)
+        """"I was right" / "I was wrong": the attempt's verdict becomes correct / wrong (the
+        grader's is kept beside it); the suggestion follows, and the learner picks 1-4."""
+        if self.phase != "graded" or not self.answered.answered:
+            return
+        try:
+            self.answered = self.session.override(right)
+        except Exception as e:  # noqa: BLE001 - shown, never a traceback
+            self.app.show_error(self.t("error.db"), error_text(e))
+            return
+        self.render_all()
+        self._focus_suggestion()
+        self.notify(self.t("study.overridden", verdict=verdict_label(self.answered.verdict,
+                                                                     self.lang)), timeout=3)
+
+    def action_undo(self) -> None:
+        ta = self.query_one("#study-answer", TextArea)
+        if self.phase == "ask" and ta.has_focus and ta.text:
+            ta.undo()  # typing: ctrl+z undoes text, as in any editor
+            return
+        if self.session is None or not self.session.can_undo:
+            self.notify(self.t("study.nothing_to_undo"), timeout=2)
+            return
+        try:
+            self.answered = self.session.undo()
+        except Exception as e:  # noqa: BLE001 - shown, never a traceback
+            self.app.show_error(self.t("error.db"), error_text(e))
+            return
+        self.item = self.answered.item
+        ta.text = self.answered.answer
+        self._show_graded()
+        self.notify(self.t("study.undone"), timeout=3)
+
+    def action_back(self) -> None:
+        ta = self.query_one("#study-answer", TextArea)
+        if self.phase == "ask" and ta.text.strip():
+            from quiz.tui.screens.modals import ConfirmModal
+
+            def done(discard: bool | None) -> None:
+                if discard:
+                    self.app.pop_screen()
+                else:
+                    ta.focus()
+
+            self.app.push_screen(ConfirmModal(self.t("study.discard"), self.t("study.discard_yes"),
+                                              self.t("study.discard_no")), done)
+            return
+        self.app.pop_screen()
+
+    def action_toggle_info(self) -> None:
+        if self.phase == "graded":
+            info = self.query_one("#c-info", Collapsible)
+            info.collapsed = not info.collapsed
+            if not info.collapsed:
+                self.query_one("#study-scroll").scroll_end(animate=False)
 
     def action_practice(self) -> None:
         if self.phase != "empty":
             return
-        from quiz.session.study import StudySession
-
         self.practice = True
-        self.session = StudySession(self.app.deck, self.app.store, mode="practice",
-                                    clock=self.app.clock, grader=self.app.grader, lang=self.lang)
+        self.card_id = None
+        self.session = self._new_session("practice")
         self.next_card()
 
     def action_page(self, direction: int) -> None:
@@ -188,7 +298,12 @@ class StudyScreen(QuizScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("submit", "reveal"):
             return self.phase == "ask"
-        if action in ("rate", "override"):
+        if action == "rate":
+            return self.phase == "graded"
+        if action == "override":
+            return self.phase == "graded" and self.answered is not None \
+                and self.answered.answered
+        if action == "toggle_info":
             return self.phase == "graded"
         if action == "run_lab":
             return self.phase == "graded" and self._lab_id() is not None
@@ -219,13 +334,17 @@ class StudyScreen(QuizScreen):
         q("#override-right", Button).label = self.t("study.right")
         q("#override-wrong", Button).label = self.t("study.wrong")
         q("#study-answer", TextArea).placeholder = self.t("study.placeholder")
+        for cid, key in PANELS:
+            q(f"#{cid}", Collapsible).title = self.t(key)
         q("#result").set_class(self.phase != "graded", "hidden")
+        q("#rate-dock").set_class(self.phase != "graded", "hidden")
         q("#empty").set_class(self.phase != "empty", "hidden")
-        q("#study-question").set_class(self.phase == "empty", "hidden")
+        q("#study-top").set_class(self.phase == "empty", "hidden")
         # Once graded, the answer is shown again (highlighted) in the result.
         q("#study-answer").set_class(self.phase != "ask", "hidden")
         q("#study-actions").set_class(self.phase != "ask", "hidden")
-        self.sub_title = self.t("study.practice_title" if self.practice else "study.title")
+        title = "study.practice_title" if self.practice else "study.title"
+        self.sub_title = self.t(title) + (f" · {' '.join(self.tags)}" if self.tags else "")
         if self.phase == "empty":
             self._render_empty()
             q("#study-meta", Static).update("")
@@ -250,7 +369,7 @@ class StudyScreen(QuizScreen):
             when = self.session.next_due_at()
         except QuizError:
             pass
-        if when is not None:
+        if when is not None and when > self.app.now():
             from quiz.session.scheduling import humanize
 
             text += "\n" + self.t("study.next_due", when=humanize(when - self.app.now()))
@@ -262,30 +381,48 @@ class StudyScreen(QuizScreen):
         card = ans.item.card
         g = ans.grade_dict or {}
         score = q("#grade-score", Static)
-        for v in ("correct", "partial", "wrong"):
+        for v in ("correct", "partial", "wrong", "unsure"):
             score.set_class(ans.verdict == v, f"-{v}")
+        note = ""
         if ans.answered:
-            score.update(self.t("study.score", score=ans.score,
-                                verdict=self.t("verdict." + ans.verdict)))
-            q("#grade-answer", Static).update(highlighted_answer(ans.answer, g))
-            q("#grade-answer").border_title = self.t("study.your_answer")
+            score.update(self.t("study.score", score=ans.score or 0.0,
+                                verdict=verdict_label(ans.verdict, self.lang)))
+            q("#panel-answer", Static).update(highlighted_answer(ans.answer, g))
+            if ans.overridden:
+                note = self.t("study.grader_said", verdict=verdict_label(ans.grader_verdict,
+                                                                         self.lang),
+                              score=ans.score or 0.0)
+            elif ans.needs_rating:
+                note = self.t("study.unsure_note")
         else:
             score.update(self.t("study.unanswered"))
-        q("#grade-answer").set_class(not ans.answered, "hidden")
-        q("#grade-points", Static).update(key_points_text(card, g, self.lang))
-        q("#grade-points").border_title = self.t("study.key_points")
+            note = self.t("study.revealed_note")
+        q("#grade-note", Static).update(Text(note))
+        q("#grade-note").set_class(not note, "hidden")
+        long_answer = is_long(ans.answer)
+        answer_box = q("#c-answer", Collapsible)
+        answer_box.set_class(not ans.answered, "hidden")
+        answer_box.collapsed = long_answer
+        if long_answer:
+            answer_box.title = self.t("study.your_answer_long", n=len(ans.answer))
+        q("#panel-points", Static).update(key_points_text(card, g, self.lang))
+        q("#c-points").set_class(not card.key_points, "hidden")
         misc = misconceptions_text(card, g, self.lang)
-        q("#grade-misc").set_class(misc is None, "hidden")
+        q("#c-misc").set_class(misc is None, "hidden")
         if misc is not None:
-            q("#grade-misc", Static).update(misc)
-            q("#grade-misc").border_title = self.t("study.misconceptions")
-        q("#grade-model", Static).update(Text(pick(card.answer, self.lang).strip()))
-        q("#grade-model").border_title = self.t("study.model_answer")
+            q("#panel-misc", Static).update(misc)
+        model = pick(card.answer, self.lang).strip()
+        q("#panel-model", Static).update(Text(model))
+        # To rate an answer yourself you need the model answer: open then, whatever its length.
+        q("#c-model", Collapsible).collapsed = is_long(model, 2) and not ans.needs_rating
         self._render_factcheck()
-        q("#factcheck").border_title = self.t("study.factcheck")
-        suggested = int(ans.suggested)
-        q("#rate-title", Static).update(
-            self.t("study.rate", name=self.t(f"rating.{_rating_name(suggested)}")))
+        self._render_info()
+        suggested = ans.suggested
+        if suggested is None:
+            q("#rate-title", Static).update(self.t("study.rate_yourself"))
+        else:
+            q("#rate-title", Static).update(
+                self.t("study.rate", name=self.t(f"rating.{_rating_name(int(suggested))}")))
         for n in (1, 2, 3, 4):
             btn = q(f"#rate-{n}", Button)
             outcome = self._outcome(n)
@@ -293,14 +430,28 @@ class StudyScreen(QuizScreen):
             if outcome is not None and not self.practice:
                 label += f" · {outcome.label}"
             btn.label = label
-            btn.variant = "primary" if n == suggested else "default"
+            btn.variant = "primary" if suggested is not None and n == int(suggested) \
+                else "default"
+        q("#override-bar").set_class(not ans.answered, "hidden")
+
+    def _render_info(self) -> None:
+        from quiz.session.cardinfo import card_info
+
+        try:
+            info = card_info(self.app.store, self.answered.item.card.id, self.app.now(),
+                             self.session.scheduler)
+        except Exception as e:  # noqa: BLE001 - shown in the panel, never a traceback
+            self.query_one("#panel-info", Static).update(error_text(e))
+            return
+        self.query_one("#panel-info", Static).update(
+            card_info_text(info, self.lang, self.app.now()))
 
     def _render_factcheck(self) -> None:
         if self.answered is None:
             return
         st = self.app.lab_state
         progress = f"{st.fraction:.0%} {st.message}" if st.running else ""
-        self.query_one("#factcheck", Static).update(
+        self.query_one("#panel-fact", Static).update(
             factcheck_text(self.answered.item.card, self.lang, self.app.data_dir,
                            st.results, st.running, progress))
 
