@@ -164,7 +164,8 @@ NEW_2026_CARDS = (
 
 
 def test_new_interview_cards_follow_the_rubric():
-    # The eleven cards of 04-interviews-2026.yaml: 3-6 key points with 1-2 essential ones, 3-6
+    # The eleven cards of 04-interviews-2026.yaml: 3-6 key points, 1-4 of them essential (one
+    # per thing the question asks for by name, docs/grading-rubric.md) and never all, 3-6
     # short phrasings per language, misconceptions with 2-5 phrasings, every claim sourced, and
     # at least one claim that names a common wrong belief as false or outdated.
     deck = load_deck()
@@ -173,7 +174,7 @@ def test_new_interview_cards_follow_the_rubric():
         c = cards[cid]
         assert not c.seed, cid
         assert 3 <= len(c.key_points) <= 6, cid
-        assert 1 <= sum(k.essential for k in c.key_points) <= 2, cid
+        assert 1 <= sum(k.essential for k in c.key_points) <= min(4, len(c.key_points) - 1), cid
         for k in c.key_points:
             assert all(3 <= len(k.phrasings[lang]) <= 6 for lang in ("zh", "en")), (cid, k.id)
         for m in c.misconceptions:

@@ -76,3 +76,23 @@ def unexplained_strong(seg: Segmented, explained: list[tuple[int, int]]) -> list
             continue
         out.append(cl)
     return out
+
+
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(x|倍|times|%|％)(?![a-z])")
+_UNIT = {"x": "x", "倍": "x", "times": "x", "%": "%", "％": "%"}
+
+
+def figures(text: str) -> list[tuple[float, str]]:
+    """Ratios and percentages in a text: ("4x", "4 倍", "25%") -> (4.0, "x"), (25.0, "%")."""
+    return [(float(v), _UNIT[u]) for v, u in _NUMBER.findall(text.lower())]
+
+
+def wrong_figure(point_figures: list[tuple[float, str]], clause_text: str) -> str | None:
+    """The figure in ``clause_text`` that disagrees with every figure of the same unit the
+    key point states ("10x" where the point says "about 4x"), or None. Within a factor of
+    1.5 counts as the same figure: "3-4x" and "about 4x" agree."""
+    for value, unit in figures(clause_text):
+        same = [v for v, u in point_figures if u == unit]
+        if same and all(not (v / 1.5 <= value <= v * 1.5) for v in same):
+            return f"{value:g}{unit}"
+    return None

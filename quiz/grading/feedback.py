@@ -12,6 +12,7 @@ _TEXT = {
         "unsure": "Unsure: compare your answer with the model answer and rate it yourself.",
         "partly": "Partly said: {items}.",
         "claims": "Check this claim against the model answer: {items}.",
+        "figure": "This figure is wrong: {items}.",
         "repetition": "The answer repeats itself; the repeats earn nothing.",
         "covered": "Covered {n} of {m} key points.",
         "missed": "Missed: {items}.",
@@ -28,6 +29,7 @@ _TEXT = {
         "unsure": "无法确定：请对照参考答案，自己评分。",
         "partly": "部分提到：{items}。",
         "claims": "请对照参考答案核实这一说法：{items}。",
+        "figure": "这个数字不对：{items}。",
         "repetition": "回答有重复内容，重复部分不计分。",
         "covered": "答到 {n}/{m} 个要点。",
         "missed": "遗漏：{items}。",
@@ -42,7 +44,8 @@ _TEXT = {
 
 def compose(verdict: str, lang: str, points: tuple[PointResult, ...], labels: dict[str, str],
             misconceptions: tuple[MisconceptionHit, ...], flags: tuple[str, ...],
-            claims: tuple[str, ...] = (), partly_at: float = 35.0) -> str:
+            claims: tuple[str, ...] = (), partly_at: float = 35.0,
+            wrong_figures: tuple[str, ...] = ()) -> str:
     """One short paragraph; ``labels`` names each key point in ``lang``.
 
     A point matched only in part (between ``partly_at`` and found) is "partly said", not
@@ -71,6 +74,8 @@ def compose(verdict: str, lang: str, points: tuple[PointResult, ...], labels: di
             out.append(t["missed"].format(items=t["sep"].join(missed)))
         if negated:
             out.append(t["negated"].format(items=t["sep"].join(negated)))
+        if wrong_figures:
+            out.append(t["figure"].format(items=t["sep"].join(wrong_figures)))
     for m in misconceptions:
         out.append(t["misconception"].format(feedback=m.feedback.strip()))
     if claims and verdict == "unsure":

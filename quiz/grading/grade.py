@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from quiz.deck.model import Card, pick
 from quiz.grading import concepts
+from quiz.grading.claims import figures, unexplained_strong, wrong_figure
 from quiz.grading.feedback import compose
 from quiz.grading.keypoints import (
     NO_PAIR,
@@ -13,7 +16,6 @@ from quiz.grading.keypoints import (
     question_units,
 )
 from quiz.grading.normalize import detect_lang
-from quiz.grading.claims import unexplained_strong
 from quiz.grading.policy import SHIPPED, Evidence, Policy, decide_evidence, point_credit
 from quiz.grading.result import EmptyAnswer, Grade, MisconceptionHit, PointResult
 from quiz.grading.segment import Segmented, segment
@@ -41,6 +43,19 @@ class CardMatcher:
         self.feedback_in: dict[str, dict[str, str]] = {}  # per answer language, filled lazily
 
 
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?!\w)")
+
+
+def _sentence_around(text: str, span: tuple[int, int]) -> str:
+    """The sentence of ``text`` that holds ``span`` (where a figure of the point would be)."""
+    a, b = span
+    start = 0
+    for m in _SENTENCE_END.finditer(text, 0, a):
+        start = m.end()
+    m = _SENTENCE_END.search(text, b)
+    return text[start:m.start() if m else len(text)]
+
+
 def _label(phrasings: dict[str, tuple[str, ...]], lang: str) -> str:
     """The first phrasing in ``lang`` (else in any language) names a point in feedback."""
     return pick({code: texts[0] for code, texts in phrasings.items() if texts}, lang)
@@ -64,7 +79,8 @@ def _target(id_: str, weight: float, phrasings: dict[str, tuple[str, ...]],
                 if (ph.units, ph.parity) not in seen:
                     seen.add((ph.units, ph.parity))
                     compiled.append(ph)
-    return Target(id_, weight, tuple(compiled), essential)
+    found_figures = tuple(f for texts in phrasings.values() for text in texts for f in figures(text))
+    return Target(id_, weight, tuple(compiled), essential, found_figures)
 
 
 # Compiled cards, by object identity (cards hold dicts, so they are not hashable). The
@@ -118,6 +134,7 @@ def evaluate(
     matches = matcher.point_group.match(seg, occ, policy.point_partial,
                                         min(lowest_found, policy.negated_at), bounds)
     n_ess = n_ess_found = contradicted = 0
+    wrong_figures: list[str] = []
     weakest = 100.0
     explained: list[tuple[int, int]] = []
     for t, pair in zip(matcher.points, matches, strict=True):
@@ -135,6 +152,12 @@ def evaluate(
         at = ess_found_at if t.essential else found_at
         negated = opp.score >= policy.negated_at and opp.score > score
         found = score >= at and not negated
+        if found and same.span and t.figures:
+            # the point's statement with another figure ("10x" for "about 4x") is false
+            bad = wrong_figure(t.figures, _sentence_around(answer, same.span))
+            if bad:
+                found, negated = False, True
+                wrong_figures.append(bad)
         shown = opp if negated else same
         span = shown.span
         points.append(PointResult(
@@ -198,6 +221,8 @@ def evaluate(
     flags: list[str] = []
     if contradicted:
         flags.append("negated-point")
+    if wrong_figures:
+        flags.append("wrong-figure")
     if hits:
         flags.append("misconception")
     # An answer that states a misconception in the question's words ("不支持多线程" to
@@ -221,6 +246,6 @@ def evaluate(
         key_points=pts,
         misconceptions=mis,
         feedback=compose(verdict, lang, pts, labels, mis, fl, claims_text,
-                         policy.point_partial),
+                         policy.point_partial, tuple(wrong_figures)),
         flags=fl,
     )

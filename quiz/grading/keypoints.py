@@ -49,6 +49,7 @@ class Target:
     weight: float
     phrasings: tuple[Phrasing, ...]
     essential: bool = False  # key points only: `correct` needs it (docs/grading-rubric.md)
+    figures: tuple[tuple[float, str], ...] = ()  # ratios / percentages its phrasings state
 
 
 class Hit(NamedTuple):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from quiz.grading import concepts
 from quiz.grading.lexicon import (
     EN_CONTRAST,
     EN_COORD,
@@ -24,13 +25,13 @@ from quiz.grading.lexicon import (
     ZH_STOP,
     stem,
 )
-from quiz.grading import concepts
 from quiz.grading.normalize import Folded, fold
 
 # A word, a number or an identifier; dots, hyphens and underscores inside stay in it so
-# `torch.jit.script`, `model.ptl`, `multi-thread` are one token. A leading dot keeps
+# `torch.jit.script`, `model.ptl`, `multi-thread` are one token ("+" does not join:
+# Conv+BN+ReLU is three words, as Conv、BN、ReLU is). A leading dot keeps
 # file suffixes (`.ptl`) whole.
-_LATIN = re.compile(r"\.?[a-z0-9_]+(?:[.\-+][a-z0-9_]+)*(?:'[a-z]+)?")
+_LATIN = re.compile(r"\.?[a-z0-9_]+(?:[.\-][a-z0-9_]+)*(?:'[a-z]+)?")
 _PARTS = re.compile(r"[._\-+]+")
 
 

@@ -58,7 +58,7 @@ def echo_share(seg: Segmented, question_units: frozenset[str]) -> float:
     return sum(1 for tu in seg.units if tu[0] in question_units) / len(seg.units)
 
 
-_SENTENCE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]|\.(?!\w)|\n|$)")
+_SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?!\w)")
 
 
 def repetition_share(seg: Segmented) -> float:
@@ -69,8 +69,8 @@ def repetition_share(seg: Segmented) -> float:
         return 0.0
     seen: set[str] = set()
     repeated = total = 0
-    for m in _SENTENCE.finditer(text):
-        s = " ".join(m.group().split())
+    for piece in _SENTENCE_END.split(text):
+        s = " ".join(piece.split())
         if len(s) < 15:
             continue
         total += len(s)
