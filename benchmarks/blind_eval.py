@@ -103,8 +103,9 @@ def evaluate(deck_path: str | None = None, parts: tuple[str, ...] = ("tune", "te
 def _line(name: str, f: dict) -> str:
     if not f.get("n"):
         return f"{name:28} n=0"
-    return (f"{name:28} n={f['n']:4}  accuracy {f['accuracy']:.3f}  decided {f['decided_accuracy']:.3f}"
-            f"  QWK {f['qwk']:.3f}  unsure {f['unsure']:.1%}  wrong->correct {f['wrong_to_correct']}")
+    return (f"{name:28} n={f['n']:4}  accuracy {f['accuracy']:.3f}"
+            f"  decided {f['decided_accuracy']:.3f}  QWK {f['qwk']:.3f}"
+            f"  unsure {f['unsure']:.1%}  wrong->correct {f['wrong_to_correct']}")
 
 
 def main() -> None:

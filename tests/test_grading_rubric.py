@@ -107,7 +107,8 @@ def test_repetition_is_flagged_and_never_correct(deck):
 
 def test_chinese_enumeration_comma_splits_terms(deck):
     # newcomer review B7: "Conv、BN、ReLU" matched nothing (wrong 0.15)
-    g = grade(deck.card("layer-fusion"), "融合就是把 Conv、BN、ReLU 合成一个卷积，用 fuse_modules。")
+    g = grade(deck.card("layer-fusion"),
+              "融合就是把 Conv、BN、ReLU 合成一个卷积，用 fuse_modules。")
     assert "conv-bn-fold" in found(g)
     assert g.verdict in ("correct", "partial")
 
@@ -119,5 +120,6 @@ def test_near_matches_are_partly_said_not_missed(deck):
     assert "Partly said" in g.feedback
     missed_part = g.feedback.split("Missed:")[1] if "Missed:" in g.feedback else ""
     for p in partly:
-        label = next(k for k in deck.card("layer-fusion").key_points if k.id == p.id).phrasings["en"][0]
+        kp = next(k for k in deck.card("layer-fusion").key_points if k.id == p.id)
+        label = kp.phrasings["en"][0]
         assert label not in missed_part

@@ -79,7 +79,8 @@ def _target(id_: str, weight: float, phrasings: dict[str, tuple[str, ...]],
                 if (ph.units, ph.parity) not in seen:
                     seen.add((ph.units, ph.parity))
                     compiled.append(ph)
-    found_figures = tuple(f for texts in phrasings.values() for text in texts for f in figures(text))
+    found_figures = tuple(f for texts in phrasings.values() for text in texts
+                          for f in figures(text))
     return Target(id_, weight, tuple(compiled), essential, found_figures)
 
 
