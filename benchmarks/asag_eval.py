@@ -43,7 +43,7 @@ from quiz.grading.metrics import (  # noqa: E402
 from quiz.grading.policy import DEFAULT, decide, point_credit  # noqa: E402
 
 ASAG = ROOT.parent / "shared" / "data" / "asag"
-ORD = {"wrong": 0, "partial": 1, "correct": 2}
+ORD = {"wrong": 0, "partial": 1, "unsure": 1, "correct": 2}  # unsure: a miss either way
 
 
 def baseline_score(refs: list[str], answer: str) -> float:

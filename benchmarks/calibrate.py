@@ -8,7 +8,8 @@ figures are reported by blind_eval.py). The search is a seeded coordinate ascent
 Policy fields below, from the current calibration; its objective rewards agreement with the
 labels, counts an `unsure` grade as half right (it sends the learner to the model answer
 instead of teaching an error), forbids more than 15 % unsure, and charges each wrong answer
-graded correct as much as five disagreements.
+graded correct as much as five disagreements, and so each of the deck's own model answers
+that does not grade correct.
 """
 
 from __future__ import annotations
@@ -46,8 +47,15 @@ def load_tune() -> list[dict]:
         return [json.loads(x) for x in f]
 
 
-def objective(rows, cards, policy: Policy) -> tuple[float, dict]:
+def objective(rows, cards, policy: Policy, deck=None) -> tuple[float, dict]:
     agree = unsure = w2c = 0
+    # the deck's own model answers must grade correct: a learner who types one and is
+    # told otherwise stops trusting the grader (each miss costs like a wrong->correct)
+    model_misses = 0
+    for card in (deck.cards if deck is not None else ()):
+        for lang, text in card.answer.items():
+            if card.key_points and grade(card, text, lang, policy=policy).verdict != "correct":
+                model_misses += 1
     for r, card in zip(rows, cards, strict=True):
         v = grade(card, r["answer"], policy=policy).verdict
         if v == "unsure":
@@ -57,8 +65,9 @@ def objective(rows, cards, policy: Policy) -> tuple[float, dict]:
         elif v == "correct" and r["label"] == "wrong":
             w2c += 1
     n = len(rows)
-    stats = {"accuracy": agree / n, "unsure": unsure / n, "wrong_to_correct": w2c}
-    value = (agree + 0.5 * unsure - 5 * w2c) / n
+    stats = {"accuracy": agree / n, "unsure": unsure / n, "wrong_to_correct": w2c,
+             "model_answers_not_correct": model_misses}
+    value = (agree + 0.5 * unsure - 5 * w2c - 5 * model_misses) / n
     if unsure / n > MAX_UNSURE:
         value -= 1.0
     return value, stats
@@ -75,7 +84,7 @@ def main() -> None:
     rows = load_tune()
     cards = [deck.card(r["card"]) for r in rows]
     best = SHIPPED
-    best_v, best_s = objective(rows, cards, best)
+    best_v, best_s = objective(rows, cards, best, deck)
     print(f"start: {best_v:.4f} {best_s}")
     for rnd in range(args.rounds):
         improved = False
@@ -84,7 +93,7 @@ def main() -> None:
                 if getattr(best, name) == val:
                     continue
                 cand = replace(best, **{name: val})
-                v, s = objective(rows, cards, cand)
+                v, s = objective(rows, cards, cand, deck)
                 if v > best_v + 1e-9:
                     best, best_v, best_s, improved = cand, v, s, True
                     print(f"round {rnd}: {name}={val} -> {v:.4f} {s}")

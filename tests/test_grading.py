@@ -241,7 +241,8 @@ def test_misconception_pulls_a_correct_sounding_answer_down():
             "torch.set_num_threads; more threads is not always faster.")
     assert grade(THREADS, good).verdict == "correct"
     g = grade(THREADS, good + " Also, it is single-threaded by default on iOS.")
-    assert g.verdict == "partial"
+    # one serious false claim makes the answer wrong (docs/grading-rubric.md)
+    assert g.verdict == "wrong"
     assert g.misconceptions and g.misconceptions[0].feedback.startswith("It is multithreaded")
 
 

@@ -1,8 +1,12 @@
 """Quality floor on the labelled dev set: a regression in matching fails CI.
 
-The figures measured when this was written (benchmarks/README.md): accuracy 0.967,
-quadratic weighted kappa 0.978, no wrong answer graded correct (in-sample: the policy
-thresholds were picked on this set; cross-validated by card: 0.958 / 0.972 / 0).
+The dev set was written by the same hands as the phrasings, and labelled before the rubric
+(docs/grading-rubric.md) existed: under its labels a right answer with one misconception is
+`partial`, where the rubric now says `wrong`. It is kept as a regression set, not as the
+measure of the grader (that is tests/data/grading_blind/, tests/test_grading_blind.py).
+Figures with the calibrated policy (2026-12-02, benchmarks/README.md): accuracy 0.812,
+quadratic weighted kappa 0.861, 12 answers unsure, no wrong answer graded correct (before
+the rubric: 0.967 / 0.978 / 0).
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from quiz.grading import grade
 from quiz.grading.metrics import quadratic_weighted_kappa
 
 DEV = Path(__file__).parent / "data" / "grading_dev.jsonl"
-ORD = {"wrong": 0, "partial": 1, "correct": 2}
+# `unsure` sits between partial and correct for agreement figures: it is a miss either way
+ORD = {"wrong": 0, "partial": 1, "unsure": 1, "correct": 2}
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +52,8 @@ def test_dev_set_agreement_floor(graded):
     pred = [ORD[g.verdict] for _, g in graded]
     acc = sum(a == b for a, b in zip(gold, pred, strict=True)) / len(gold)
     kappa = quadratic_weighted_kappa(gold, pred, 3)
-    assert acc >= 0.92, acc
-    assert kappa >= 0.94, kappa
+    assert acc >= 0.79, acc
+    assert kappa >= 0.84, kappa
 
 
 def test_no_wrong_answer_is_graded_correct(graded):
@@ -75,8 +80,9 @@ def test_every_model_answer_of_the_shipped_deck_grades_correct():
             if g.verdict != "correct" or g.misconceptions:
                 bad.append(f"{card.id} [{lang}]: {g.verdict}, misconceptions "
                            f"{[m.id for m in g.misconceptions]}")
-    # a few may lag while the deck is being edited; most must hold
-    assert len(bad) <= max(1, len(deck.cards) // 20), "\n".join(bad)
+    # a few (one in twenty model answers) may lag while the deck is being edited
+    n = sum(len(c.answer) for c in deck.cards)
+    assert len(bad) <= max(1, n // 20), "\n".join(bad)
 
 
 @pytest.mark.parametrize("answer", ["不支持多线程", "PyTorch Mobile 不支持多线程。",

@@ -26,27 +26,33 @@ def concept_unit(concept_id: str) -> str:
     return PREFIX + re.sub(r"[^a-z0-9]", "", concept_id.lower())
 
 
-def _form_pattern(form: str) -> str:
+def _form_pattern(form: str) -> tuple[str, str, str]:
+    """(first character, the guard before it, the regex of the rest) of one form."""
     f = fold(form).text.strip()
     star = f.endswith("*")
     if star:
         f = f[:-1]
-    body = r"\s+".join(re.escape(w) for w in f.split())
-    if not f or is_cjk(f[0]) or is_cjk(f[-1]):
-        # Chinese has no word boundaries; a Latin edge still needs one
-        head = "" if is_cjk(f[0]) else r"(?<![a-z0-9_])"
-        tail = "" if is_cjk(f[-1]) else r"(?![a-z0-9_])"
-        return head + body + tail
-    return r"(?<![a-z0-9_.])" + body + (r"[a-z]*" if star else "") + r"(?![a-z0-9_])"
+    words = f.split()
+    body = r"\s+".join(re.escape(w) for w in words)
+    first = f[0]
+    rest = body[len(re.escape(first)):]  # the escaped first character, then the rest
+    latin_head = not is_cjk(first)
+    latin_tail = not is_cjk(f[-1])
+    head = r"(?<![a-z0-9_.])" if latin_head else ""
+    if star and latin_tail:
+        rest += r"[a-z]*"
+    if latin_tail:
+        rest += r"(?![a-z0-9_])"
+    return first, head, rest
 
 
 class Lexicon:
-    """Concepts and their forms, compiled into one regex (longest forms first)."""
+    """Concepts and their forms, compiled into one regex (longest forms first at each start)."""
 
     def __init__(self, concepts: Mapping[str, Mapping[str, Sequence[str]]]):
         self.concepts = {cid: {lang: tuple(fs) for lang, fs in forms.items()}
                          for cid, forms in concepts.items()}
-        entries: list[tuple[int, str, str]] = []
+        entries: list[tuple[int, str, str, str, str]] = []
         self.words: dict[str, str] = {}  # a one-word English form -> its concept unit
         self.stems: dict[str, str] = {}  # its stem (as segment makes it) -> the unit
         for cid, forms in self.concepts.items():
@@ -55,15 +61,31 @@ class Lexicon:
                 for form in fs:
                     f = fold(form).text.strip()
                     if f:
-                        entries.append((len(f.rstrip("*")), _form_pattern(form), unit))
+                        entries.append((len(f.rstrip("*")), *_form_pattern(form), unit))
                         word = f.rstrip("*")
                         if word.isalpha() and word.isascii():
                             if not f.endswith("*"):
                                 self.words[f] = unit
                             self.stems[stem(word)] = unit
-        entries.sort(key=lambda e: -e[0])
-        self.units = [unit for _, _, unit in entries]
-        self._re = (re.compile("|".join(f"({p})" for _, p, _ in entries))
+        # One branch per first character (and guard), its forms longest first: the regex
+        # engine then tries only the forms that can start where it stands, not hundreds of
+        # alternatives at every character. Each form is a group, numbered in pattern order.
+        entries.sort(key=lambda e: (e[1], e[2], -e[0]))
+        self.units = []
+        branches: list[str] = []
+        key = None
+        alts: list[str] = []
+        for _, first, head, rest, unit in entries:
+            if (first, head) != key:
+                if alts:
+                    branches.append(f"{key[1]}{re.escape(key[0])}(?:{'|'.join(alts)})")
+                key, alts = (first, head), []
+            alts.append(f"({rest})")
+            self.units.append(unit)
+        if alts:
+            branches.append(f"{key[1]}{re.escape(key[0])}(?:{'|'.join(alts)})")
+        firsts = "".join(sorted({re.escape(e[1]) for e in entries}))
+        self._re = (re.compile(f"(?=[{firsts}])(?:{'|'.join(branches)})")
                     if entries else None)
 
     def __len__(self) -> int:
@@ -72,9 +94,9 @@ class Lexicon:
     def rewrite(self, f: Folded, mode: str = "both") -> Folded:
         """``f`` with each form replaced, offsets kept.
 
-        ``mode`` "concept": by its concept token; "plain": by its own words less any
-        negation cue inside it ("no longer maintained" -> "longer maintained": the form
-        states the concept, not its opposite); "both": the token, then those words. Answers
+        ``mode`` "concept": by its concept token; "plain": left in its own words; "both":
+        the token, then those words. A form with a negation cue inside is always read as
+        its token alone (it states the concept, not the opposite of its other words). Answers
         are read "both"; a phrasing is compiled "concept" and "plain", so an answer meets it
         through the concept or through its own words.
         """
@@ -94,9 +116,17 @@ class Lexicon:
             a, b = m.span()
             out.append(text[pos:a])
             org.extend(origin[pos:a])
-            token = f" {units[m.lastindex - 1]} " if mode != "plain" else " "
-            if mode != "concept":
-                token += _strip_cues(text[a:b]) + " "
+            form = text[a:b]
+            stripped = _strip_cues(form)
+            if stripped != form:
+                # a form with a negation inside ("no longer maintained", "不匹配") is read as
+                # its concept only: its words without the cue would state the opposite
+                # ("maintained") and meet the misconceptions that say so
+                token = f" {units[m.lastindex - 1]} "
+            else:
+                token = f" {units[m.lastindex - 1]} " if mode != "plain" else " "
+                if mode != "concept":
+                    token += form + " "
             out.append(token)
             # every character of the replacement points into the form it replaced: a word's
             # first character at the form's start, the others at its end, so a span over

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from quiz.deck.model import Card, pick
 from quiz.grading import concepts
@@ -40,7 +41,33 @@ class CardMatcher:
             for lang in ("zh", "en")
         }
         self.feedback = {m.id: m.feedback for m in card.misconceptions}
+        self._vouch: list[frozenset[str]] | None = None
         self.feedback_in: dict[str, dict[str, str]] = {}  # per answer language, filled lazily
+
+
+    def vouched(self, text: str) -> bool:
+        """Whether a clause of an answer is one the card states itself (its model answer,
+        a correction, a true claim): a strong statement there needs no checking. Vouched
+        when nearly all its words lie in one sentence of those texts."""
+        if self._vouch is None:
+            c = self.card
+            texts = [*c.answer.values()]
+            for cl in c.claims:
+                texts.extend(cl.correction.values())
+                if cl.verdict == "true":
+                    texts.append(cl.statement)
+            sentences = []
+            for t in texts:
+                for sentence in _SENTENCE_END.split(t):
+                    units = {u for tu in segment(sentence).units for u in tu}
+                    if units:
+                        sentences.append(frozenset(units))
+            self._vouch = sentences
+        units = [tu[0] for tu in segment(text).units]
+        if not units:
+            return True
+        need = VOUCH_SHARE * len(units)
+        return any(sum(u in s for u in units) >= need for s in self._vouch)
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?!\w)")
@@ -54,6 +81,11 @@ def _sentence_around(text: str, span: tuple[int, int]) -> str:
         start = m.end()
     m = _SENTENCE_END.search(text, b)
     return text[start:m.start() if m else len(text)]
+
+
+# A strong clause of the answer with this share of its words in one sentence of the card's
+# own texts is the card's statement, not the learner's invention.
+VOUCH_SHARE = 0.8
 
 
 def _label(phrasings: dict[str, tuple[str, ...]], lang: str) -> str:
@@ -109,7 +141,7 @@ def grade(card: Card, answer: str, lang: str | None = None, policy: Policy = SHI
     if feedback is None:
         feedback = cm.feedback_in[lang] = {mid: pick(fb, lang) for mid, fb in cm.feedback.items()}
     labels = cm.labels.get(lang) or cm.labels["en"]
-    return evaluate(cm.matcher, answer, lang, labels, feedback, policy)
+    return evaluate(cm.matcher, answer, lang, labels, feedback, policy, vouched=cm.vouched)
 
 
 def evaluate(
@@ -120,8 +152,12 @@ def evaluate(
     misconception_feedback: dict[str, str],
     policy: Policy = SHIPPED,
     seg: Segmented | None = None,
+    vouched: Callable[[str], bool] | None = None,
 ) -> Grade:
-    """Score ``answer`` against compiled targets (shared by grade and grade_reference)."""
+    """Score ``answer`` against compiled targets (shared by grade and grade_reference).
+
+    ``vouched(text)``: whether the card itself states a strong clause of the answer (its
+    model answer or a correction says so), which then needs no checking."""
     if seg is None:
         seg = segment(answer)
     occ = matcher.occurrences(seg)
@@ -204,6 +240,9 @@ def evaluate(
 
     keyword_list = is_keyword_list(seg)
     strong = unexplained_strong(seg, explained) if policy.strong_claim_unsure else []
+    if strong and vouched is not None:
+        strong = [c for c in strong
+                  if not vouched(answer[slice(*seg.folded.span(c.start, c.end))])]
     repeated = repetition_share(seg) >= 0.5
     evidence = Evidence(
         coverage=credit / total if total else 0.0,

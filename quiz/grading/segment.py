@@ -244,6 +244,10 @@ def _not_cue(prev: str, tok: str, s: str, end: int) -> bool:
     # "not only", "no matter", "whether or not": negative-looking, not negations
     nxt = _LATIN.match(s, end + 1) if end < len(s) and s[end] == " " else None
     nxt_word = nxt.group() if nxt else ""
+    if tok == "not" and nxt_word in ("only", "just"):
+        # "not only X but also Y" adds; "X is not only used in training" denies "only"
+        rest = s[end:end + 200]
+        return " but " in rest or " also " in rest or "as well" in rest
     return (tok, nxt_word) in EN_NOT_CUES or (prev, tok) in EN_NOT_CUES
 
 

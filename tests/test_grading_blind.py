@@ -1,0 +1,69 @@
+"""Floors on the blind set (tests/data/grading_blind/): answers nobody on the project wrote.
+
+Figures of the calibrated grader when this was written (benchmarks/README.md,
+`benchmarks/blind_eval.py`), test split: accuracy 0.509 (decided 0.581), QWK 0.408,
+unsure 12.5 %, 7 wrong answers graded correct; held-out cards 0.532, held-out answers 0.491.
+The targets of issue 12 (0.85 / 0.85 / 0 / 15 %) are NOT met; these floors only keep a
+regression from passing unseen. The test files' hashes pin them: an edit shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data" / "grading_blind"
+SHA256 = {
+    "tune.jsonl": "2d2fcc6ece0076e4ef3b2ad6719f5c605b774d771ec70e38bf8669a6e2b73d9d",
+    "test.jsonl": "a432c87d5da34cb57a00b7e88087b6c52df385330fed041110afea30cf081191",
+}
+
+
+@pytest.fixture(scope="module")
+def figures():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import blind_eval
+    finally:
+        sys.path.pop(0)
+    return blind_eval.evaluate()
+
+
+def test_the_blind_files_are_the_ones_measured():
+    for name, digest in SHA256.items():
+        assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_blind_set_shape():
+    import json
+
+    rows = [json.loads(x) for f in ("tune.jsonl", "test.jsonl")
+            for x in (DATA / f).read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 600
+    per_card: dict[str, int] = {}
+    for r in rows:
+        per_card[r["card"]] = per_card.get(r["card"], 0) + 1
+    assert min(per_card.values()) >= 10
+    assert sum(r["lang"] in ("zh", "mixed") for r in rows) / len(rows) >= 0.4
+    assert len({r["kind"] for r in rows}) == 9
+    assert all(r["writer"] != r["labeller"] for r in rows)
+    held = json.loads((DATA / "split.json").read_text(encoding="utf-8"))["held_out_cards"]
+    assert len(held) >= 8
+    test_cards = {json.loads(x)["card"] for x in (DATA / "test.jsonl").read_text().splitlines()}
+    assert test_cards == set(per_card)  # held-out answers on every card
+    tune_cards = {json.loads(x)["card"] for x in (DATA / "tune.jsonl").read_text().splitlines()}
+    assert not tune_cards & set(held)
+
+
+def test_blind_test_floors(figures):
+    t = figures["test"]
+    assert t["all"]["accuracy"] >= 0.48
+    assert t["all"]["qwk"] >= 0.38
+    assert t["all"]["unsure"] <= 0.15
+    assert t["all"]["wrong_to_correct"] <= 8
+    assert t["held_out_cards"]["accuracy"] >= 0.50
+    assert t["held_out_answers"]["accuracy"] >= 0.46
