@@ -23,8 +23,8 @@ def _bare(card_id: str):
 
 def test_drafts_are_clauses_of_the_model_answer_that_the_model_answer_makes():
     card = _bare("layer-fusion")
-    drafts = suggest_points(card, "en", 4)
-    assert len(drafts) == 4
+    drafts = suggest_points(card, "en", 6)
+    assert len(drafts) == 6
     for s in drafts:
         assert s.text in card.answer["en"]
         assert s.self_match >= 70

@@ -103,16 +103,16 @@ class Lexicon:
         rx = self._re
         if rx is None:
             return f
-        m = rx.search(f.text)
-        if m is None:
-            return f
         text = f.text
+        matches = list(rx.finditer(text))
+        if not matches:
+            return f
         origin = f.origin
         out: list[str] = []
         org: list[int] = []
         pos = 0
         units = self.units
-        while m is not None:
+        for m in matches:
             a, b = m.span()
             out.append(text[pos:a])
             org.extend(origin[pos:a])
@@ -132,12 +132,9 @@ class Lexicon:
             # first character at the form's start, the others at its end, so a span over
             # any word of the replacement covers the whole form
             first, last = origin[a], origin[b - 1]
-            prev = " "
-            for ch in token:
-                org.append(first if prev == " " else last)
-                prev = ch
+            org.extend([first if i == 0 or token[i - 1] == " " else last
+                        for i in range(len(token))])
             pos = b
-            m = rx.search(text, pos)
         out.append(text[pos:])
         org.extend(origin[pos:])
         return Folded("".join(out), tuple(org))

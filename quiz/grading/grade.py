@@ -239,11 +239,8 @@ def evaluate(
             misconception_near = True
 
     keyword_list = is_keyword_list(seg)
-    strong = unexplained_strong(seg, explained) if policy.strong_claim_unsure else []
-    if strong and vouched is not None:
-        strong = [c for c in strong
-                  if not vouched(answer[slice(*seg.folded.span(c.start, c.end))])]
     repeated = repetition_share(seg) >= 0.5
+    strong: list = []
     evidence = Evidence(
         coverage=credit / total if total else 0.0,
         touched=touched / total if total else 0.0,
@@ -253,11 +250,20 @@ def evaluate(
         misconceptions=len(hits),
         misconception_near=misconception_near,
         contradicted=contradicted,
-        strong_claims=len(strong),
+        strong_claims=0,
         keyword_list=keyword_list,
         repetition=repeated,
     )
     score, verdict, unsure_why = decide_evidence(evidence, policy)
+    if verdict == "correct" and policy.strong_claim_unsure:
+        # only an answer that would be correct is searched for unchecked strong claims
+        strong = unexplained_strong(seg, explained)
+        if strong and vouched is not None:
+            strong = [c for c in strong
+                      if not vouched(answer[slice(*seg.folded.span(c.start, c.end))])]
+        if strong:
+            evidence = evidence._replace(strong_claims=len(strong))
+            score, verdict, unsure_why = decide_evidence(evidence, policy)
     flags: list[str] = []
     if contradicted:
         flags.append("negated-point")

@@ -29,6 +29,6 @@ async def test_an_imported_card_is_graded_against_its_model_answer(make_app, tmp
         await pilot.pause()
         assert screen.phase == "graded"
         assert screen.answered.verdict == "correct"
-        points = str(screen.query_one("#grade-points").render())
+        points = str(screen.query_one("#panel-points").render())
         assert "graded against its model answer" in points
         assert "✓" in points
