@@ -73,3 +73,20 @@ def test_headless_interview_outside_the_checkout(installed):
     report = json.loads(r.stdout)
     assert len(report["questions"]) == 2
     assert all(q["card_id"] for q in report["questions"])
+
+
+def test_grader_outside_the_checkout_uses_the_lexicon_and_the_calibration(installed):
+    # "停止维护" meets the English phrasing "PyTorch Mobile is deprecated" only through the
+    # shipped lexicon; the unchecked "every ONNX model" claim is `unsure` only under the
+    # shipped calibration (the defaults would call the answer correct)
+    r = _run([installed["quiz"], "grade", "--card", "pytorch-mobile-overview", "--answer",
+              "PyTorch Mobile 已停止维护了。", "--json"], cwd=installed["cwd"], env=installed["env"])
+    assert r.returncode == 0, r.stderr
+    point = {p["id"]: p for p in json.loads(r.stdout)["key_points"]}["deprecated-executorch"]
+    assert point["found"]
+    r = _run([installed["quiz"], "grade", "--card", "pytorch-mobile-model-formats", "--answer",
+              "Only TorchScript, saved as a .ptl for the lite interpreter. It also runs every "
+              "ONNX model directly without any conversion.", "--json"],
+             cwd=installed["cwd"], env=installed["env"])
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["verdict"] == "unsure"
