@@ -80,7 +80,8 @@ def test_grader_outside_the_checkout_uses_the_lexicon_and_the_calibration(instal
     # shipped lexicon; the unchecked "every ONNX model" claim is `unsure` only under the
     # shipped calibration (the defaults would call the answer correct)
     r = _run([installed["quiz"], "grade", "--card", "pytorch-mobile-overview", "--answer",
-              "PyTorch Mobile 已停止维护了。", "--json"], cwd=installed["cwd"], env=installed["env"])
+              "PyTorch Mobile 已停止维护了。", "--json"],
+             cwd=installed["cwd"], env=installed["env"])
     assert r.returncode == 0, r.stderr
     point = {p["id"]: p for p in json.loads(r.stdout)["key_points"]}["deprecated-executorch"]
     assert point["found"]
