@@ -156,6 +156,19 @@ def test_cli_reports_damage_and_reset_db_moves_it_aside(damaged, capsys):
         assert s.count_attempts() == 0 and s.integrity_check() == "ok"
 
 
+def test_headless_interview_does_not_write_into_a_damaged_file(damaged, capsys, monkeypatch):
+    import io
+
+    home, deck = damaged
+    before = (home / DB_NAME).read_bytes()
+    monkeypatch.setattr("sys.stdin", io.StringIO("an answer\n\n"))
+    code = main(["interview", "--headless", "--questions", "1", "--data-dir", str(home),
+                 "--deck", str(deck)])
+    err = capsys.readouterr().err
+    assert code == 1 and "damaged (quick_check:" in err and "--reset-db" in err
+    assert (home / DB_NAME).read_bytes() == before
+
+
 def test_reset_db_never_moves_a_file_that_passes_quick_check(tmp_path):
     db = tmp_path / DB_NAME
     conn = sqlite3.connect(db)

@@ -61,6 +61,18 @@ def _open_store(args):
     return store
 
 
+def _refuse_damaged(store) -> None:
+    """An interview only writes, so damage below the schema would go unseen while answers
+    went into a broken file: quick_check first (some 30 ms for 20,000 attempts)."""
+    from quiz.store import UnusableDatabase
+    from quiz.store.db import RESET_HINT
+
+    problem = store.quick_check()
+    if problem is not None:
+        raise UnusableDatabase(f"{store.path}: damaged (quick_check: {problem}); nothing was "
+                               f"written; {RESET_HINT}")
+
+
 def cmd_stats(args) -> int:
     from quiz.deck.loader import load_deck
     from quiz.session import compute_stats, format_stats, utc_now
@@ -94,6 +106,7 @@ def cmd_interview(args) -> int:
                              seed=args.seed)
     deck = load_deck(args.deck)
     with _open_store(args) as store:
+        _refuse_damaged(store)
         engine = InterviewEngine(deck, config, store=store)
         # With --json the questions go to stderr so stdout holds only the JSON report.
         talk = sys.stderr if args.json else sys.stdout
