@@ -143,3 +143,16 @@ def test_an_edit_keeping_size_and_mtime_is_not_served_stale(tmp_path, deck_path)
     os.utime(deck_file, ns=(st.st_atime_ns, st.st_mtime_ns))  # as cp -p or touch -d leave it
     assert deck_file.stat().st_size == st.st_size
     assert load_deck_cached(deck_file, cache).title["en"] == "Tent deck"
+
+
+def test_a_refused_summary_is_rewritten_on_the_next_deck_load(tmp_path, deck_path, capsys):
+    from quiz.deck.cache import _cache_file, load_summary
+
+    cache = tmp_path / "cache"
+    deck = load_deck_cached(deck_path, cache)
+    summary = _cache_file(cache, deck_path, "summary")
+    summary.chmod(0o666)
+    assert load_summary(deck_path, cache) is None  # refused, with a message
+    assert load_deck_cached(deck_path, cache) == deck  # served from the deck file
+    assert load_summary(deck_path, cache)["ids"] == tuple(deck.ids())
+    assert "writable by every user" in capsys.readouterr().err

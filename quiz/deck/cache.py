@@ -94,12 +94,17 @@ def load_deck_cached(path: str | os.PathLike | None, cache_dir: Path, warn=None)
 
     ``warn(message)`` (default: a line on stderr) hears of a cache file that was refused
     because another user owns it or may write it."""
+    from quiz.ownership import foreign_reason
+
     p = _deck_path(path)
     key = cache_key(p) if p.exists() else None
     target = _cache_file(cache_dir, p) if key else None
     if target is not None:
         deck = _read(target, key, warn, _decode_object)
         if deck is not None and type(deck).__name__ == "Deck":
+            s = _cache_file(cache_dir, p, "summary")
+            if not s.is_file() or foreign_reason(s):  # refused or lost: this user's again
+                _store(s, key, summary(deck))
             return deck
     from quiz.deck.loader import load_deck
 
