@@ -279,3 +279,41 @@ def test_loader_survives_arbitrary_bytes(tmp_path, raw):
         load_deck(p)
     except DeckError:
         pass
+
+
+def test_essential_flag_round_trips_and_lint_requires_one(tmp_path):
+    from quiz.deck.lint import lint_deck
+    from quiz.deck.loader import load_deck
+
+    deck_file = tmp_path / "d.yaml"
+    body = """title: t
+languages: [en]
+cards:
+  - id: c1
+    question: {en: Q?}
+    answer: {en: A.}
+    key_points:
+      - id: p1
+        %s
+        en: [the first point]
+      - id: p2
+        en: [the second point]
+"""
+    deck_file.write_text(body % "essential: true", encoding="utf-8")
+    deck = load_deck(deck_file)
+    assert [k.essential for k in deck.cards[0].key_points] == [True, False]
+    assert deck.cards[0].key_points[0].to_dict()["essential"] is True
+    assert "essential" not in deck.cards[0].key_points[1].to_dict()
+    assert lint_deck(deck, {}) == []
+
+    deck_file.write_text(body % "weight: 1", encoding="utf-8")
+    problems = lint_deck(load_deck(deck_file), {})
+    assert [p.field for p in problems] == ["c1.key_points"]
+    assert "essential" in problems[0].message
+
+    deck_file.write_text(body % "essential: yes please", encoding="utf-8")
+    from quiz.deck.errors import DeckError
+
+    with pytest.raises(DeckError) as e:
+        load_deck(deck_file)
+    assert "essential" in str(e.value)

@@ -1,4 +1,5 @@
-"""Checks beyond the schema: that claims point at labs and findings that exist."""
+"""Checks beyond the schema: essential key points, and claims that point at labs and
+findings that exist."""
 
 from __future__ import annotations
 
@@ -16,6 +17,13 @@ def lint_deck(deck: Deck, lab_catalogue: dict[str, list[str]] | None = None) -> 
         lab_catalogue = _lab_catalogue()
     problems: list[Problem] = []
     for c in deck.cards:
+        if c.key_points and not any(k.essential for k in c.key_points):
+            # `correct` means "every essential point" (docs/grading-rubric.md): without one
+            # the grader could only fall back on coverage, which the rubric does not define.
+            problems.append(Problem(
+                c.source, c.line, f"{c.id}.key_points",
+                "no key point is marked `essential: true` (docs/grading-rubric.md says which)",
+            ))
         for i, cl in enumerate(c.claims):
             if cl.lab is None or lab_catalogue is None:
                 continue

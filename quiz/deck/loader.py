@@ -18,6 +18,7 @@ from quiz.deck.model import LANGS, VERDICTS, Card, Claim, Deck, KeyPoint, Miscon
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 URL = re.compile(r"^https?://\S+$")
 YAML_SUFFIXES = (".yaml", ".yml")
+LEXICON_FILE = "lexicon.yaml"
 # libyaml's safe loader when PyYAML was built with it (10x faster on the shipped deck:
 # 0.09 s instead of 0.87 s); both keep node marks, which the line numbers come from.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -36,7 +37,9 @@ def load_deck(path: str | Path | None = None) -> Deck:
     if not p.exists():
         raise DeckError([Problem(str(p), 0, "", "no such file or folder")])
     if p.is_dir():
-        files = sorted(f for f in p.rglob("*") if f.suffix in YAML_SUFFIXES and f.is_file())
+        # a deck folder's lexicon.yaml is the grader's concept lexicon, not cards
+        files = sorted(f for f in p.rglob("*") if f.suffix in YAML_SUFFIXES and f.is_file()
+                       and f.name != LEXICON_FILE)
         if not files:
             raise DeckError([Problem(str(p), 0, "", "folder holds no .yaml or .yml deck files")])
     else:
@@ -103,6 +106,19 @@ def _check_across_cards(cards: list[Card], problems: list[Problem]) -> None:
 
 
 def _load_file(f: Path, problems: list[Problem]):
+    parsed = read_yaml(f, problems, "a deck needs title, languages and cards")
+    if parsed is None:
+        return None
+    node, data = parsed
+    name = str(f)
+    lines: dict[PathKey, int] = {}
+    _index_lines(node, (), lines, name, problems)
+    v = _Validator(name, lines, problems)
+    return v.deck_file(data)
+
+
+def read_yaml(f: Path, problems: list[Problem], empty_hint: str):
+    """(node, data) of one YAML file, or None with the reason added to ``problems``."""
     name = str(f)
     try:
         raw = f.read_bytes()
@@ -118,7 +134,7 @@ def _load_file(f: Path, problems: list[Problem]):
         problems.append(Problem(name, 0, "", f"not UTF-8 text (byte {e.start})"))
         return None
     if not text.strip():
-        problems.append(Problem(name, 0, "", "empty file; a deck needs title, languages and cards"))
+        problems.append(Problem(name, 0, "", f"empty file; {empty_hint}"))
         return None
     try:
         loader = _SafeLoader(text)
@@ -140,11 +156,7 @@ def _load_file(f: Path, problems: list[Problem]):
     except yaml.YAMLError as e:
         problems.append(Problem(name, 0, "", f"YAML error: {e}"))
         return None
-
-    lines: dict[PathKey, int] = {}
-    _index_lines(node, (), lines, name, problems)
-    v = _Validator(name, lines, problems)
-    return v.deck_file(data)
+    return node, data
 
 
 # A deck nests 7 levels deep (cards[i].key_points[j].en[k]); far beyond that is not a deck.

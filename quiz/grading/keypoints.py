@@ -19,6 +19,8 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
+from quiz.grading import concepts
+from quiz.grading.concepts import PREFIX as CONCEPT
 from quiz.grading.lexicon import EN_GENERIC, ZH_GENERIC
 from quiz.grading.normalize import is_cjk
 from quiz.grading.segment import Segmented, segment
@@ -46,6 +48,7 @@ class Target:
     id: str
     weight: float
     phrasings: tuple[Phrasing, ...]
+    essential: bool = False  # key points only: `correct` needs it (docs/grading-rubric.md)
 
 
 class Hit(NamedTuple):
@@ -68,6 +71,8 @@ def unit_weight(unit: str) -> float:
     """Identifiers and API names say most; generic domain words say little."""
     if is_cjk(unit[0]):
         return 0.5 if unit in ZH_GENERIC else (0.6 if len(unit) == 1 else 1.0)
+    if unit.startswith(CONCEPT):
+        return 1.0  # a concept from the lexicon is a word, not an identifier
     if unit in EN_GENERIC:
         return 0.5
     if unit.isdigit():
@@ -88,8 +93,19 @@ def fuzzy_cutoff(unit: str) -> float | None:
     return 80.0
 
 
-def compile_phrasing(text: str, lang: str, question_units: frozenset[str]) -> Phrasing | None:
-    seg = segment(text)
+def compile_variants(text: str, lang: str, question_units: frozenset[str]) -> list[Phrasing]:
+    """A phrasing through the lexicon's concepts and in its own words (one if the same)."""
+    out = []
+    for mode in ("concept", "plain"):
+        ph = compile_phrasing(text, lang, question_units, mode)
+        if ph is not None and all(ph.units != o.units or ph.parity != o.parity for o in out):
+            out.append(ph)
+    return out
+
+
+def compile_phrasing(text: str, lang: str, question_units: frozenset[str],
+                     mode: str = "concept") -> Phrasing | None:
+    seg = segment(text, mode=mode)
     units = list(dict.fromkeys([tu[0] for tu in seg.units]))  # first occurrences, in order
     if not units:
         return None
@@ -118,7 +134,8 @@ def question_units(texts: Iterable[str]) -> frozenset[str]:
 class Matcher:
     """Compiled targets of one card (or one set of references), reused for every answer."""
 
-    def __init__(self, points: list[Target], misconceptions: list[Target], qunits: frozenset[str]):
+    def __init__(self, points: list[Target], misconceptions: list[Target], qunits: frozenset[str],
+                 lexicon: concepts.Lexicon | None = None):
         self.points = tuple(points)
         self.misconceptions = tuple(misconceptions)
         self.point_group = TargetGroup(self.points)
@@ -142,6 +159,14 @@ class Matcher:
                 vocab.update(p.units)
         self.vocab = frozenset(vocab)
         self._latin = sorted(u for u in vocab if not is_cjk(u[0]) and fuzzy_cutoff(u) is not None)
+        # A typo of a lexicon form ("multithreded") cannot be fuzzily matched to the concept
+        # token that replaced the form, so the forms' stems stand in for their concept.
+        self._alias: dict[str, str] = {}
+        for st, unit in (lexicon or concepts.active()).stems.items():
+            if unit in vocab and st not in vocab and fuzzy_cutoff(st) is not None:
+                self._alias[st] = unit
+        if self._alias:
+            self._latin = sorted({*self._latin, *self._alias})
         self._cache: dict[str, tuple[tuple[str, float], ...]] = {}
 
     def lookup(self, unit: str) -> tuple[tuple[str, float], ...]:
@@ -157,11 +182,13 @@ class Matcher:
             found = process.extract(
                 unit, self._latin, scorer=fuzz.ratio, limit=3, score_cutoff=80.0
             )
-            hit = tuple(
-                (v, s / 100.0)
-                for v, s, _ in found
-                if s >= max(fuzzy_cutoff(v) or 101.0, fuzzy_cutoff(unit) or 101.0)
-            )
+            alias = self._alias
+            best: dict[str, float] = {}
+            for v, s, _ in found:
+                if s >= max(fuzzy_cutoff(v) or 101.0, fuzzy_cutoff(unit) or 101.0):
+                    v = alias.get(v, v)
+                    best[v] = max(best.get(v, 0.0), s / 100.0)
+            hit = tuple(best.items())
         if len(self._cache) < 50_000:
             self._cache[unit] = hit
         return hit

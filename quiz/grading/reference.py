@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, replace
 
 from quiz.grading.grade import evaluate
-from quiz.grading.keypoints import Matcher, Target, compile_phrasing, question_units
+from quiz.grading.keypoints import Matcher, Target, compile_variants, question_units
 from quiz.grading.normalize import detect_lang, is_cjk
 from quiz.grading.policy import Policy, decide
 from quiz.grading.result import EmptyAnswer, Grade
@@ -63,11 +63,12 @@ def _matchers(references: tuple[str, ...], question: str | None) -> list[_Refere
             for i, clause in enumerate(x.strip() for x in _CLAUSE.split(ref)):
                 if not clause:
                     continue
-                ph = compile_phrasing(clause, detect_lang(clause), qunits)
-                if ph is None:
+                variants = compile_variants(clause, detect_lang(clause), qunits)
+                if not variants:
                     continue
+                ph = variants[-1]  # in its own words: the weight and characters come from it
                 pid = f"r{i}"
-                points.append(Target(pid, float(len(ph.units)) ** 0.5, (ph,)))
+                points.append(Target(pid, float(len(ph.units)) ** 0.5, tuple(variants)))
                 labels[pid] = clause
                 cc = _cjk_chars(ph.units) - qchars
                 if cc:

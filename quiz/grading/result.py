@@ -12,7 +12,8 @@ from typing import Any, NamedTuple
 
 from quiz.deck.errors import QuizError
 
-VERDICTS = ("correct", "partial", "wrong")
+# `unsure`: the evidence is borderline; the learner compares with the model answer.
+VERDICTS = ("correct", "partial", "wrong", "unsure")
 
 
 class EmptyAnswer(QuizError):
@@ -57,12 +58,14 @@ class MisconceptionHit(NamedTuple):
 @dataclass(frozen=True)
 class Grade:
     score: float  # 0..1
-    verdict: str  # correct | partial | wrong
+    verdict: str  # correct | partial | wrong | unsure
     lang: str
     key_points: tuple[PointResult, ...]
     misconceptions: tuple[MisconceptionHit, ...]
     feedback: str
-    flags: tuple[str, ...]  # question-echo, keyword-list, negated-point, misconception
+    # question-echo, keyword-list, negated-point, misconception, repetition, and why a
+    # grade is unsure: near-misconception, unchecked-claim, borderline-point
+    flags: tuple[str, ...]
 
     def _head(self) -> dict[str, Any]:
         return {"score": round(self.score, 4), "verdict": self.verdict, "lang": self.lang}

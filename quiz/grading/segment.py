@@ -24,6 +24,7 @@ from quiz.grading.lexicon import (
     ZH_STOP,
     stem,
 )
+from quiz.grading import concepts
 from quiz.grading.normalize import Folded, fold
 
 # A word, a number or an identifier; dots, hyphens and underscores inside stay in it so
@@ -181,9 +182,11 @@ def _lat_info(tok: str) -> tuple[int, tuple[str, ...], str, bool, bool]:
     return info
 
 
-def segment(text: str) -> Segmented:
-    """Tokenise ``text`` (an answer, a question or a phrasing)."""
-    f = fold(text)
+def segment(text: str, lexicon: concepts.Lexicon | None = None, mode: str = "both") -> Segmented:
+    """Tokenise ``text`` (an answer, a question or a phrasing); the lexicon's forms are
+    rewritten first (``Lexicon.rewrite``'s ``mode``; default lexicon: the active one)."""
+    lex = lexicon if lexicon is not None else concepts.active()
+    f = lex.rewrite(fold(text), mode)
     s = f.text
     st = _State()
     add_u, add_s, add_e, add_c = st.units.append, st.starts.append, st.ends.append, \
@@ -215,7 +218,8 @@ def segment(text: str) -> Segmented:
                 st.cue(a)
                 func += 1
                 if tok in EN_CUE_CONTENT:
-                    st.add((EN_CUE_CONTENT[tok],), a, b)
+                    word = EN_CUE_CONTENT[tok]  # "unsupported": not + support (a concept?)
+                    st.add((lex.words.get(word, word),), a, b)
             elif info[4]:
                 func += 1  # "not only": neither a cue nor content
             else:

@@ -56,3 +56,26 @@ def echo_share(seg: Segmented, question_units: frozenset[str]) -> float:
     if not seg.units:
         return 0.0
     return sum(1 for tu in seg.units if tu[0] in question_units) / len(seg.units)
+
+
+_SENTENCE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]|\.(?!\w)|\n|$)")
+
+
+def repetition_share(seg: Segmented) -> float:
+    """Share of the answer's text that repeats a sentence it already said (a paragraph
+    pasted six times says nothing new five times; an interviewer would stop it)."""
+    text = seg.folded.text
+    if len(text) < 120:
+        return 0.0
+    seen: set[str] = set()
+    repeated = total = 0
+    for m in _SENTENCE.finditer(text):
+        s = " ".join(m.group().split())
+        if len(s) < 15:
+            continue
+        total += len(s)
+        if s in seen:
+            repeated += len(s)
+        else:
+            seen.add(s)
+    return repeated / total if total else 0.0

@@ -1,0 +1,146 @@
+"""Measure the grader on the blind set: answers written by people who never saw the cards.
+
+    .venv/bin/python benchmarks/blind_eval.py                 # tune and test, aggregates
+    .venv/bin/python benchmarks/blind_eval.py --show          # + every mis-graded TUNE answer
+    .venv/bin/python benchmarks/blind_eval.py --json          # figures as JSON (for tests)
+
+tests/data/grading_blind/ (see its README.md): answers written from the question and the
+documentation only, labelled by other readers from the card and docs/grading-rubric.md,
+split once before any tuning into `tune` and `test`. The test part is only ever read as
+aggregate figures: this script never prints a test answer, and --show refuses to.
+
+Figures: `accuracy` counts an `unsure` grade as a disagreement; `decided accuracy` and QWK
+are over the answers the grader decided (correct / partial / wrong); `unsure` is their
+share; `wrong->correct` counts answers labelled wrong that the grader called correct (the
+error that costs a learner most: it teaches the mistake).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from quiz.grading import grade  # noqa: E402
+from quiz.grading.metrics import quadratic_weighted_kappa  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "grading_blind"
+ORD = {"wrong": 0, "partial": 1, "correct": 2}
+
+
+def load(part: str) -> list[dict]:
+    with (DATA / f"{part}.jsonl").open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def held_out_cards() -> set[str]:
+    return set(json.loads((DATA / "split.json").read_text(encoding="utf-8"))["held_out_cards"])
+
+
+def grade_rows(rows: list[dict], deck) -> list[str]:
+    out = []
+    for r in rows:
+        out.append(grade(deck.card(r["card"]), r["answer"]).verdict)
+    return out
+
+
+def figures(rows: list[dict], pred: list[str]) -> dict:
+    n = len(rows)
+    if not n:
+        return {"n": 0}
+    gold = [r["label"] for r in rows]
+    decided = [(g, p) for g, p in zip(gold, pred, strict=True) if p != "unsure"]
+    acc = sum(g == p for g, p in zip(gold, pred, strict=True)) / n
+    dacc = sum(g == p for g, p in decided) / len(decided) if decided else 0.0
+    qwk = (quadratic_weighted_kappa([ORD[g] for g, _ in decided], [ORD[p] for _, p in decided], 3)
+           if decided else 0.0)
+    return {
+        "n": n,
+        "accuracy": round(acc, 3),
+        "decided_accuracy": round(dacc, 3),
+        "qwk": round(qwk, 3),
+        "unsure": round(sum(p == "unsure" for p in pred) / n, 3),
+        "wrong_to_correct": sum(1 for g, p in zip(gold, pred, strict=True)
+                                if g == "wrong" and p == "correct"),
+        "confusion": {f"{g}->{p}": c for (g, p), c in
+                      sorted(Counter(zip(gold, pred, strict=True)).items())},
+    }
+
+
+def by(rows: list[dict], pred: list[str], key: str) -> dict[str, dict]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        groups[r[key]].append(i)
+    return {k: figures([rows[i] for i in idx], [pred[i] for i in idx])
+            for k, idx in sorted(groups.items())}
+
+
+def evaluate(deck_path: str | None = None, parts: tuple[str, ...] = ("tune", "test")) -> dict:
+    from quiz.deck.loader import load_deck
+
+    deck = load_deck(deck_path)
+    held = held_out_cards()
+    out: dict = {}
+    for part in parts:
+        rows = load(part)
+        pred = grade_rows(rows, deck)
+        res = {"all": figures(rows, pred), "by_kind": by(rows, pred, "kind"),
+               "by_lang": by(rows, pred, "lang")}
+        if part == "test":
+            ha = [i for i, r in enumerate(rows) if r["card"] not in held]
+            hc = [i for i, r in enumerate(rows) if r["card"] in held]
+            res["held_out_answers"] = figures([rows[i] for i in ha], [pred[i] for i in ha])
+            res["held_out_cards"] = figures([rows[i] for i in hc], [pred[i] for i in hc])
+        out[part] = res
+    return out
+
+
+def _line(name: str, f: dict) -> str:
+    if not f.get("n"):
+        return f"{name:28} n=0"
+    return (f"{name:28} n={f['n']:4}  accuracy {f['accuracy']:.3f}  decided {f['decided_accuracy']:.3f}"
+            f"  QWK {f['qwk']:.3f}  unsure {f['unsure']:.1%}  wrong->correct {f['wrong_to_correct']}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--deck", default=None)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--show", action="store_true", help="list mis-graded TUNE answers")
+    ap.add_argument("--tune-only", action="store_true",
+                    help="figures of the tune part only (while tuning: the test part unread)")
+    args = ap.parse_args()
+    res = evaluate(args.deck, ("tune",) if args.tune_only else ("tune", "test"))
+    if args.json:
+        print(json.dumps(res, indent=1))
+        return
+    for part in res:
+        r = res[part]
+        print(_line(part, r["all"]))
+        if part == "test":
+            print(_line("  held-out answers", r["held_out_answers"]))
+            print(_line("  held-out cards", r["held_out_cards"]))
+        print("   " + "  ".join(f"{k} {v['accuracy']:.2f}" for k, v in r["by_kind"].items()))
+        print("   " + "  ".join(f"{k} {v['accuracy']:.2f}" for k, v in r["by_lang"].items()))
+        print("   confusion (label->grade):", r["all"]["confusion"])
+    if args.show:
+        from quiz.deck.loader import load_deck
+
+        deck = load_deck(args.deck)
+        for r in load("tune"):  # never the test part
+            g = grade(deck.card(r["card"]), r["answer"])
+            if g.verdict != r["label"]:
+                found = [p.id for p in g.key_points if p.found]
+                print(f"\n[{r['id']}] {r['kind']} label={r['label']} grade={g.verdict} "
+                      f"{g.score:.2f} found={found} labeller points={r['points']} "
+                      f"flags={list(g.flags)} mis={[m.id for m in g.misconceptions]}"
+                      f"\n   false claim: {r['false_claim']}\n   {r['answer'][:400]}")
+
+
+if __name__ == "__main__":
+    main()
