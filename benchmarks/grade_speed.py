@@ -7,7 +7,7 @@ next card), written to a temp file, so the figure holds for the issue's "cards o
 lines; the twins are asked the same answers.
 
 Measured in process, runs interleaved so a noisy neighbour hits every variant alike:
-``quiz.commands.grade._batch`` end to end (deck from the pickle cache, card compilation
+``quiz.commands.grade._batch`` end to end (deck from the JSON cache, card compilation
 from scratch, JSON parsing, grading, JSON output to a null stream), and grade() alone.
 Then whole processes: `quiz grade --jsonl FILE` as a user runs it (interpreter start-up,
 imports, deck cache and card compilation included), on --lines and on --long-lines lines

@@ -1,9 +1,14 @@
 """Run a lab and keep its result: the API the CLI and the TUI call.
 
-By default each lab runs in a child process (``python -m labs.worker``): torch's global
+By default each lab runs in a child process (``labs.worker``): torch's global
 state (thread counts, which may be set once per process) never leaks between labs or into
 the app, a crash in native code cannot take the app down, RSS measurements start clean,
 and the allocator settings below apply from the first allocation.
+
+The child runs this quizlab's own worker, whatever the current folder: ``python -P`` keeps
+the working directory off ``sys.path`` (``python -m labs.worker`` would import a ``labs/``
+package found there, and save whatever it printed as a genuine run), and the folder that
+holds the ``labs`` package this process imported goes first instead.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from labs.verdicts import claims_for_run
@@ -90,7 +96,15 @@ def run_lab(
     if save:
         from labs.results import save_run
 
-        run["path"] = str(save_run(data_dir, run))
+        try:
+            run["path"] = str(save_run(data_dir, run))
+        except OSError as e:
+            # A full or read-only disk must not lose what was measured: the run stays in the
+            # returned dict (the CLI prints it whole), and the database may still take it.
+            run["path"] = None
+            where = e.filename or "the lab-runs folder"
+            run.setdefault("warnings", []).append(
+                f"not saved to {where}: {e.strerror or e}")
         _record(store, data_dir, run, started)
     progress(1.0, f"{lab_id}: {run['status']} in {duration:.1f} s")
     return run
@@ -117,7 +131,10 @@ def _record(store, data_dir, run: dict[str, Any], started: datetime) -> None:
         )
 
     if store is not None:
-        put(store)
+        try:
+            put(store)
+        except Exception as e:  # noqa: BLE001 - as below: the measured run is not lost
+            run.setdefault("warnings", []).append(f"not recorded in the study database: {e}")
         return
     from quiz.paths import data_dir as resolve
 
@@ -139,10 +156,23 @@ def _dispatch(msg: dict, progress: Progress, log: Log) -> None:
         log(str(msg.get("line", "")))
 
 
-def _run_child(lab_id: str, quick: bool, seed: int, progress: Progress, log: Log) -> dict[str, Any]:
-    cmd = [sys.executable, "-m", "labs.worker", lab_id, "--seed", str(seed)]
+def worker_command(lab_id: str, quick: bool, seed: int) -> list[str]:
+    """The child's command line: this checkout's ``labs.worker``, never one from the cwd."""
+    import labs
+
+    root = str(Path(labs.__file__).resolve().parents[1])
+    boot = (f"import sys; sys.path.insert(0, {root!r}); "
+            "from labs.worker import main; sys.exit(main(sys.argv[2:]))")
+    # "labs.worker" stays a word of its own: the app finds its children by it
+    # (quiz.tui.labinfo.stop_lab_children).
+    cmd = [sys.executable, "-P", "-c", boot, "labs.worker", lab_id, "--seed", str(seed)]
     if quick:
         cmd.append("--quick")
+    return cmd
+
+
+def _run_child(lab_id: str, quick: bool, seed: int, progress: Progress, log: Log) -> dict[str, Any]:
+    cmd = worker_command(lab_id, quick, seed)
     env = {**os.environ, **STABLE_MALLOC, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         cmd,
@@ -177,11 +207,14 @@ def _run_child(lab_id: str, quick: bool, seed: int, progress: Progress, log: Log
     code = proc.wait()
     reader.join(timeout=5)
     if result is None:
+        # Say why: the last line of a traceback (an ImportError, say) is the cause.
+        why = next((t.strip() for t in reversed(tail) if t.strip()), "")
         result = {
             "status": "failed",
             "findings": [],
             "env": {},
-            "error": f"the lab process ended with exit code {code} before reporting",
+            "error": f"the lab process ended with exit code {code} before reporting"
+            + (f": {why}" if why else " (it wrote nothing on stderr)"),
         }
     if result.get("status") != "ok" and tail:
         result["stderr_tail"] = "\n".join(tail)

@@ -42,6 +42,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``quiz``; ctrl+c at any point after this module loaded (imports and the parser
+    included, which take the first tens of milliseconds) is one line and exit 130."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("quiz: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     known = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()
@@ -62,9 +72,6 @@ def main(argv: list[str] | None = None) -> int:
     except QuizError as e:
         print(f"quiz: {e}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("quiz: interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         return 0
 
@@ -116,7 +123,9 @@ def _insert_open(argv: list[str], first: int | None) -> list[str]:
     front, rest, i = [], [], 0
     while i < len(argv):
         a = argv[i]
-        if a in GLOBAL_VALUE_OPTIONS and i + 1 < len(argv):
+        if a in GLOBAL_VALUE_OPTIONS:
+            if i + 1 == len(argv):
+                return argv  # `quiz --data-dir` alone: argparse says "expected one argument"
             front += argv[i : i + 2]
             i += 2
             continue

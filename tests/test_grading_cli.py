@@ -102,13 +102,16 @@ def test_jsonl_batch_keeps_order_and_reports_bad_lines(deck, capsys, tmp_path):
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out, err = run(["grade", "--deck", deck, "--jsonl", str(f)], capsys)
     assert code == 1
-    assert "4 line(s) failed" in err
+    assert "3 line(s) failed" in err
     rows = [json.loads(x) for x in out.splitlines()]
     assert [r["line"] for r in rows] == [1, 2, 3, 4, 5, 7, 8]
     assert rows[0]["verdict"] in ("correct", "partial") and "score" in rows[0]
     assert rows[1]["error"].startswith("invalid JSON")
     assert "no card with id 'nope'" in rows[2]["error"]
-    assert rows[3]["error"] == "empty answer: nothing to grade"
+    # A blank answer is graded, not failed (issue 12, item 8): wrong, 0, flagged.
+    assert rows[3]["verdict"] == "wrong" and rows[3]["score"] == 0
+    assert rows[3]["flags"] == ["empty-answer"] and rows[3]["card"] == "mobile-threads"
+    assert rows[3]["key_points"] and not any(k["found"] for k in rows[3]["key_points"])
     assert rows[4]["error"] == "missing field 'card'"
     assert {"score", "verdict"} <= set(rows[5])
     assert rows[6]["verdict"] == "wrong" and rows[6]["misconceptions"][0]["id"] == "single-thread"
@@ -139,7 +142,7 @@ def test_jsonl_uses_the_deck_cache_and_follows_edits(deck, capsys, tmp_path):
     argv = ["--data-dir", str(data), "grade", "--deck", deck, "--jsonl", str(f)]
     code, out, _ = run(argv, capsys)
     assert code == 0 and json.loads(out)["verdict"] == "wrong"
-    assert list((data / "cache").glob("deck-*.pickle"))  # the batch stored the parsed deck
+    assert list((data / "cache").glob("deck-*.json"))  # the batch stored the parsed deck
     # An edit to the deck is seen at once: the misconception is gone, so is the flag.
     p = Path(deck)
     p.write_text(DECK.replace("默认单线程", "从来没有线程池"), encoding="utf-8")

@@ -70,14 +70,21 @@ def render(g, answer: str) -> str:
 
 
 def _batch(args) -> int:
-    from quiz.grading import grade_reference
+    """Grade a JSONL batch: one output line per input line, an error line for a bad one.
+
+    Input is read as bytes and decoded line by line inside the per-line handler, so invalid
+    UTF-8 or JSON nested past Python's recursion limit costs its own line only (a text
+    stream would raise at the read, lose the buffered chunk around it and end the batch).
+    Output is always valid UTF-8 JSONL: written as bytes, a lone surrogate that a JSON
+    escape put in a string goes out as that escape again."""
+    from quiz.grading import EmptyAnswer, grade_reference
     from quiz.session.grader import grade_card
 
     deck = None
     by_id: dict = {}
     failed = 0
-    stream = sys.stdin if args.jsonl == "-" else _open(args.jsonl)
-    out = sys.stdout
+    stream = _input(args.jsonl)
+    write = _output(sys.stdout)
     encode = _encoder()
     missed: dict = {}  # JSON of key points nothing matched (Grade.to_json)
     # Grading builds many small tuples and lists and no reference cycles, yet the cyclic
@@ -87,12 +94,15 @@ def _batch(args) -> int:
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
-        for n, line in enumerate(stream, 1):
+        for n, raw in enumerate(stream, 1):
             if n % GC_EVERY == 0 and gc_was_on:
                 gc.collect()
-            if not line.strip():
-                continue
             try:
+                if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]  # a UTF-8 byte order mark
+                line = raw.decode("utf-8")
+                if not line.strip():
+                    continue
                 row = json.loads(line)
                 if not isinstance(row, dict):
                     raise QuizError("a line must be a JSON object")
@@ -105,7 +115,11 @@ def _batch(args) -> int:
                     if not refs or not all(isinstance(r, str) for r in refs):
                         raise QuizError("references must be a non-empty list of strings")
                     q = row.get("question")
-                    g = grade_reference(refs, answer, q if isinstance(q, str) else None, lang)
+                    try:
+                        g = grade_reference(refs, answer, q if isinstance(q, str) else None,
+                                            lang)
+                    except EmptyAnswer:
+                        g = _empty_grade(lang, (), refs[0])
                     text = encode({"line": n, **g.to_dict()})
                 else:
                     card_id = _field(row, "card", str)
@@ -117,23 +131,80 @@ def _batch(args) -> int:
                         from quiz.commands.deck import find_card
 
                         card = find_card(deck, card_id)  # raises, suggesting close ids
-                    g = grade_card(card, answer, lang)
+                    try:
+                        g = grade_card(card, answer, lang)
+                    except EmptyAnswer:
+                        g = _empty_grade(lang, card.key_points,
+                                         deck.languages[0] if deck.languages else "en")
                     text = g.to_json(encode, {"line": n, "card": card_id}, missed)
+            except UnicodeDecodeError as e:
+                failed += 1
+                text = encode({"line": n, "error": f"not UTF-8 text (byte {e.start + 1} of "
+                               "the line)"})
             except json.JSONDecodeError as e:
                 failed += 1
                 text = encode({"line": n, "error": f"invalid JSON: {e.msg} (column {e.colno})"})
+            except RecursionError:
+                failed += 1
+                text = encode({"line": n, "error": "invalid JSON: nested too deeply"})
             except (QuizError, ValueError) as e:
                 failed += 1
                 text = encode({"line": n, "error": str(e)})
-            out.write(text + "\n")
+            write(text)
     finally:
         if gc_was_on:
             gc.enable()
-        if stream is not sys.stdin:
+        if args.jsonl != "-":
             stream.close()
+        sys.stdout.flush()
     if failed:
         print(f"quiz: grade: {failed} line(s) failed", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _empty_grade(lang, key_points, fallback: str):
+    """A blank answer in a batch: graded wrong, score 0, every point missed, flagged
+    ``empty-answer`` (one blank line of a learner's must not fail a whole batch)."""
+    from quiz.grading import EmptyAnswer, Grade, PointResult
+    from quiz.grading.normalize import detect_lang
+
+    if lang is None:
+        lang = fallback if fallback in ("zh", "en") else detect_lang(fallback)
+    points = tuple(PointResult(k.id, False, 0.0, None, None, None, False) for k in key_points)
+    return Grade(score=0.0, verdict="wrong", lang=lang, key_points=points, misconceptions=(),
+                 feedback=str(EmptyAnswer()), flags=("empty-answer",))
+
+
+def _input(path: str):
+    """The batch's lines as bytes: a binary file, stdin's buffer, or (a test's StringIO
+    stdin) text lines encoded back."""
+    if path != "-":
+        try:
+            return open(path, "rb")
+        except OSError as e:
+            raise QuizError(f"{path}: {e.strerror}") from None
+    buf = getattr(sys.stdin, "buffer", None)
+    if buf is not None:
+        return buf
+    return (line.encode("utf-8", "surrogateescape") for line in sys.stdin)
+
+
+def _output(out):
+    """``write(text)``: one JSONL line, as UTF-8 bytes when ``out`` has a binary buffer."""
+    buf = getattr(out, "buffer", None)
+    if buf is None:  # an in-memory text stream (tests, benchmarks)
+        return lambda text: out.write(text + "\n")
+    out.flush()
+    bwrite = buf.write
+
+    def write(text: str) -> None:
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, from a \ud800 escape in the input
+            data = text.encode("utf-8", "backslashreplace")
+        bwrite(data + b"\n")
+
+    return write
 
 
 def _encoder():
@@ -158,19 +229,12 @@ def _encoder():
 
 
 def _load_deck(args):
-    """The deck, from the pickle cache in the data dir when no deck file changed: a batch
+    """The deck, from the JSON cache in the data dir when no deck file changed: a batch
     should not spend a fifth of a second parsing YAML before its first answer."""
     from quiz.deck.cache import load_deck_cached
     from quiz.paths import data_dir
 
     return load_deck_cached(args.deck, data_dir(getattr(args, "data_dir", None)) / "cache")
-
-
-def _open(path: str):
-    try:
-        return open(path, encoding="utf-8")
-    except OSError as e:
-        raise QuizError(f"{path}: {e.strerror}") from None
 
 
 def _field(row: dict, name: str, kind: type):

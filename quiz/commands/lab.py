@@ -59,11 +59,11 @@ def cmd_list(args) -> int:
                     "status": last.get("status"),
                     "quick": last.get("quick"),
                     "verdicts": [
-                        {"card": c["card"], "claim": c["claim"], "verdict": c["verdict"],
+                        {"card": c["card"], "claim": c["claim"], "verdict": c.get("verdict"),
                          # the verdict in the card's terms: partly / outdated claims keep theirs
                          "outcome": outcome(c.get("deck_verdict"), c.get("held"),
                                             c.get("verdict"))}
-                        for c in last.get("claims", [])
+                        for c in last.get("claims") or ()
                     ],
                 },
             }
@@ -111,13 +111,21 @@ def cmd_run(args) -> int:
         runs.append(run)
         if not args.json:
             print(render_run(run))
+            if not run.get("path"):
+                # Not on disk: the run as JSON is the only copy, so it goes to stdout whole.
+                print("   the run, as JSON (copy it before it scrolls away):")
+                print(json.dumps(run, ensure_ascii=False, indent=2, default=str))
     if args.json:
         print(
             json.dumps(
                 runs[0] if len(runs) == 1 else runs, ensure_ascii=False, indent=2, default=str
             )
         )
-    return 0 if all(r["status"] == "ok" for r in runs) else 1
+    unsaved = [r["lab"] for r in runs if not r.get("path")]
+    if unsaved:
+        print(f"quiz: lab run: {', '.join(unsaved)} not saved (see the warnings above); "
+              "free some space in the data folder and run again", file=sys.stderr)
+    return 0 if all(r["status"] == "ok" for r in runs) and not unsaved else 1
 
 
 def render_run(run: dict) -> str:
@@ -143,7 +151,9 @@ def render_run(run: dict) -> str:
     )
     if libs:
         out.append(f"   env: {libs}; threads {env.get('threads', '?')}; {env.get('cpu', '')}")
-    out.append(f"   saved: {run.get('path', '-')}")
+    for w in run.get("warnings") or ():
+        out.append(f"   warning: {w}")
+    out.append(f"   saved: {run.get('path') or 'NOT SAVED'}")
     return "\n".join(out)
 
 

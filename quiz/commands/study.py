@@ -62,6 +62,18 @@ def _open_store(args):
     return store
 
 
+def _refuse_damaged(store) -> None:
+    """An interview only writes, so damage below the schema would go unseen while answers
+    went into a broken file: quick_check first (some 30 ms for 20,000 attempts)."""
+    from quiz.store import UnusableDatabase
+    from quiz.store.db import RESET_HINT
+
+    problem = store.quick_check()
+    if problem is not None:
+        raise UnusableDatabase(f"{store.path}: damaged (quick_check: {problem}); nothing was "
+                               f"written; {RESET_HINT}")
+
+
 def cmd_stats(args) -> int:
     from quiz import settings as S
     from quiz.deck.loader import load_deck
@@ -104,16 +116,65 @@ def cmd_interview(args) -> int:
         tags=tags, lang=args.lang, seed=args.seed)
     deck = load_deck(args.deck)
     with _open_store(args) as store:
+        _refuse_damaged(store)
         engine = InterviewEngine(deck, config, store=store)
         # With --json the questions go to stderr so stdout holds only the JSON report.
         talk = sys.stderr if args.json else sys.stdout
-        run_headless(engine, LineReader(sys.stdin), talk)
+        store.on_locked = LockNotice(talk)
+        reader = LineReader(sys.stdin)
+        try:
+            run_headless(engine, reader, talk)
+        except (QuizError, KeyboardInterrupt):
+            # Stopping (the database gave up, or ctrl+c): what was typed and not yet saved
+            # goes to stderr before the one-line error, so nothing the learner wrote is lost.
+            print_unsaved(engine, reader, sys.stderr)
+            raise
         report = engine.report
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(format_report(report))
     return 0
+
+
+# How long a write waits for another program's lock (the learner told) before it gives up.
+LOCK_GIVE_UP_S = 600.0
+
+
+class LockNotice:
+    """``Store.on_locked`` for the headless interview: tell the learner their answer is kept
+    while another program holds the database, keep waiting up to ``give_up_s``."""
+
+    def __init__(self, out: IO[str], give_up_s: float = LOCK_GIVE_UP_S):
+        self.out, self.give_up_s, self.told = out, give_up_s, False
+
+    def __call__(self, waited_s: float) -> bool:
+        if waited_s >= self.give_up_s:
+            return False
+        if not self.told:
+            msg = ("another program holds the database lock; your answer is kept and is "
+                   "saved as soon as the lock is free (ctrl+c stops and prints it)")
+        else:
+            msg = f"still locked after {waited_s:.0f}s; still waiting"
+        self.told = True
+        print(f"(quiz: {msg})", file=self.out, flush=True)
+        return True
+
+
+def print_unsaved(engine, reader: LineReader, out: IO[str]) -> None:
+    """Print the answer being asked that is not in the database (if anything was typed)."""
+    from quiz.session import InterviewState
+
+    q = engine.current
+    if engine.state is not InterviewState.ASKING or q is None:
+        return  # every answer given so far was saved
+    text = "\n".join(t for t in (engine.draft, reader.take_pending()) if t).strip()
+    if not text:
+        return
+    print(f"quiz: NOT SAVED, your answer to question {q.position + 1} ({q.card.id}):",
+          file=out)
+    print(text, file=out)
+    print("quiz: (end of the unsaved answer)", file=out, flush=True)
 
 
 def run_headless(engine, reader: LineReader, out: IO[str]) -> None:

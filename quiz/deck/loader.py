@@ -142,6 +142,11 @@ def read_yaml(f: Path, problems: list[Problem], empty_hint: str):
         loader = _SafeLoader(text)
         try:
             node = loader.get_single_node()
+            # Bounded before anything walks the data: aliases can make a tiny file expand
+            # without limit ("billion laughs") or refer to themselves, and deep nesting
+            # would exhaust Python's stack in the walks below.
+            if node is not None and not _within_bounds(node, name, problems):
+                return None
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -154,6 +159,63 @@ def read_yaml(f: Path, problems: list[Problem], empty_hint: str):
         problems.append(Problem(name, 0, "", f"YAML error: {e}"))
         return None
     return node, data
+
+
+# A deck nests 7 levels deep (cards[i].key_points[j].en[k]); far beyond that is not a deck.
+MAX_DEPTH = 32
+# Values that aliases may add by repeating what they point at: generous for shared lists
+# (tags, sources), far below what would take memory or minutes to walk.
+ALIAS_BUDGET = 100_000
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _within_bounds(root, name: str, problems: list[Problem]) -> bool:
+    """Check the composed node graph (iteratively: no recursion) for a cycle, nesting
+    deeper than MAX_DEPTH, or aliases that expand it by more than ALIAS_BUDGET values;
+    report the first found as a problem at its line."""
+
+    def fail(node, message: str) -> bool:
+        problems.append(Problem(name, node.start_mark.line + 1, "", message))
+        return False
+
+    sizes: dict[int, int] = {}  # id(node) -> how many values it expands to
+    on_path = {id(root)}
+    frames = [[root, iter(_children(root)), 1]]  # node, children left, size so far
+    extra = 0  # values added by aliases, beyond the file's own nodes
+    while frames:
+        frame = frames[-1]
+        node, children, _ = frame
+        child = next(children, None)
+        if child is None:
+            frames.pop()
+            on_path.discard(id(node))
+            sizes[id(node)] = frame[2]
+            if frames:
+                frames[-1][2] += frame[2]
+            continue
+        if id(child) in on_path:
+            return fail(node, "an alias refers to a node that contains it (a recursive "
+                        f"structure, anchored at line {child.start_mark.line + 1})")
+        if id(child) in sizes:  # the node an alias points at, met again
+            frame[2] += sizes[id(child)]
+            extra += sizes[id(child)]
+            if extra > ALIAS_BUDGET:
+                return fail(node, f"aliases expand the file by more than {ALIAS_BUDGET:,} "
+                            "values (nested aliases, a \"billion laughs\"); write the values "
+                            "out instead")
+            continue
+        if len(frames) >= MAX_DEPTH:
+            return fail(child, f"nested more than {MAX_DEPTH} levels deep (a deck needs 7)")
+        on_path.add(id(child))
+        frames.append([child, iter(_children(child)), 1])
+    return True
 
 
 def _index_lines(node, path: PathKey, lines: dict, name: str, problems: list[Problem]) -> None:

@@ -41,6 +41,9 @@ class InterviewStateError(RuntimeError):
     """A call that the current state does not allow (a bug in the caller, not user input)."""
 
 
+MAX_SECONDS = 7 * 24 * 3600.0  # a week: any longer limit is a typo (and nan fails 0 < x)
+
+
 @dataclass(frozen=True)
 class InterviewConfig:
     questions: int = 5
@@ -53,11 +56,14 @@ class InterviewConfig:
     def __post_init__(self) -> None:
         if self.questions < 1:
             raise QuizError(f"questions must be at least 1, got {self.questions}")
-        if self.seconds_per_question <= 0:
-            raise QuizError(f"seconds per question must be positive, got "
-                            f"{self.seconds_per_question}")
-        if self.total_minutes is not None and self.total_minutes <= 0:
-            raise QuizError(f"total minutes must be positive, got {self.total_minutes}")
+        # Checked here, before the store sees the config: nan passes "<= 0", and nan, inf
+        # or 1e300 only failed later, in timedelta(), after the interview row was written.
+        if not 0 < self.seconds_per_question <= MAX_SECONDS:
+            raise QuizError(f"seconds per question must be positive and at most "
+                            f"{MAX_SECONDS:g}, got {self.seconds_per_question}")
+        if self.total_minutes is not None and not 0 < self.total_minutes <= MAX_SECONDS / 60:
+            raise QuizError(f"total minutes must be positive and at most "
+                            f"{MAX_SECONDS / 60:g}, got {self.total_minutes}")
         object.__setattr__(self, "tags", tuple(self.tags))
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,6 +1,16 @@
 """Progress on disk: attempts, FSRS review state, interviews and lab runs in one SQLite file."""
 
-from quiz.store.db import DB_NAME, Store, StoreError, UnusableDatabase, move_aside, open_store
+from quiz.store.db import (
+    DB_NAME,
+    DatabaseLocked,
+    DiskError,
+    ReadOnlyDatabase,
+    Store,
+    StoreError,
+    UnusableDatabase,
+    move_aside,
+    open_store,
+)
 from quiz.store.records import (
     Attempt,
     InterviewAnswer,
@@ -12,7 +22,7 @@ from quiz.store.records import (
 from quiz.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = [
-    "DB_NAME", "MIGRATIONS", "SCHEMA_VERSION", "Attempt", "InterviewAnswer", "InterviewRecord",
-    "LabRun", "ReviewLogEntry", "ReviewState", "Store", "StoreError", "UnusableDatabase",
-    "move_aside", "open_store",
+    "DB_NAME", "MIGRATIONS", "SCHEMA_VERSION", "Attempt", "DatabaseLocked", "DiskError",
+    "InterviewAnswer", "InterviewRecord", "LabRun", "ReadOnlyDatabase", "ReviewLogEntry",
+    "ReviewState", "Store", "StoreError", "UnusableDatabase", "move_aside", "open_store",
 ]

@@ -3,15 +3,23 @@
 Only the standard library's sqlite3. Each write runs in its own ``BEGIN IMMEDIATE``
 transaction, so an answer is on disk when the call returns and a crash loses nothing already
 given; WAL plus a busy timeout lets two quiz processes share one file safely.
+
+Every SQLite error leaves this module as a StoreError that says which of three things went
+wrong, because each needs a different remedy: the file is damaged or not a database
+(UnusableDatabase: ``--reset-db`` moves it aside), it is locked by another program
+(DatabaseLocked: wait, the file is sound), or the disk failed or is full (DiskError: free
+space; nothing to reset). ``--reset-db`` never moves a file that passes ``PRAGMA
+quick_check``, so a lock or a full disk can no longer cost a learner their progress.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +45,9 @@ DB_NAME = "quiz.db"
 MODES = ("study", "interview", "practice")
 LAB_STATUSES = ("ok", "failed", "unavailable")
 RESET_HINT = "pass --reset-db to move it aside (it is renamed, never deleted) and start afresh"
+ELSEWHERE = "move it away yourself, or choose another data folder with --data-dir or QUIZ_HOME"
+# While a write waits for another program's lock, the learner hears of it after this long.
+LOCK_NOTICE_S = 2.0
 
 
 class StoreError(QuizError):
@@ -44,7 +55,27 @@ class StoreError(QuizError):
 
 
 class UnusableDatabase(StoreError):
-    """The file exists but is not a quizlab database we can read; ``--reset-db`` can help."""
+    """The file exists but is not a quizlab database we can read. ``--reset-db`` moves it
+    aside when it is damaged (fails ``quick_check``); a sound foreign or newer file stays."""
+
+
+class DatabaseLocked(StoreError):
+    """Another program holds the database's lock past the busy timeout; the file is sound."""
+
+
+class DiskError(StoreError):
+    """An I/O error or a full disk: nothing is wrong with the file that a reset would fix."""
+
+
+class ReadOnlyDatabase(StoreError):
+    """The database (or its folder, or its -wal/-shm files) cannot be written."""
+
+
+# SQLite's primary result codes (extended codes carry them in the low byte).
+_CORRUPT, _NOTADB = 11, 26
+_BUSY, _LOCKED = 5, 6
+_IOERR, _FULL = 10, 13
+_PERM, _READONLY, _CANTOPEN, _AUTH = 3, 8, 14, 23
 
 
 class Store:
@@ -60,6 +91,12 @@ class Store:
         self._lock = threading.RLock()
         # Set by open() when --reset-db moved a bad file aside, so the CLI can say where.
         self.moved_aside: Path | None = None
+        # on_locked(waited_s) is called while a write waits for another program's lock,
+        # first after LOCK_NOTICE_S and then about every busy timeout; it returns True to
+        # keep waiting (the learner was told) or False to give up with DatabaseLocked.
+        # None: wait the busy timeout once, then give up (the old behaviour).
+        self.on_locked: Callable[[float], bool] | None = None
+        self._timeout_s = 30.0
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -67,8 +104,10 @@ class Store:
              timeout_s: float = 30.0) -> Store:
         """Open (creating if needed) ``directory/quiz.db`` and bring its schema up to date.
 
-        With ``reset=True`` an unusable file is renamed ``quiz.db.corrupt-<timestamp>`` and a
-        fresh database is created; a healthy file is left as it is.
+        With ``reset=True`` a damaged file (one that fails ``PRAGMA quick_check``, found at
+        open or by a quick_check run then) is renamed ``quiz.db.corrupt-<timestamp>`` and a
+        fresh database is created. A file that passes quick_check is never moved: healthy,
+        locked, on a full disk, foreign or newer, it is left as it is (and reported).
         """
         directory = Path(directory)
         path = directory / DB_NAME
@@ -80,11 +119,30 @@ class Store:
         if not os.access(directory, os.W_OK):
             raise StoreError(f"{directory}: the data folder is read-only; choose a writable one "
                              "with --data-dir or QUIZ_HOME")
+        _check_owner(path)
         try:
-            return cls._connect(path, timeout_s)
-        except UnusableDatabase:
+            store = cls._connect(path, timeout_s)
+        except UnusableDatabase as e:
             if not reset:
                 raise
+            why: StoreError = e
+        else:
+            if not reset:
+                return store
+            # --reset-db on a file that opens: it may still be damaged below the schema.
+            try:
+                problem = store.quick_check()
+            except BaseException:
+                store.close()
+                raise
+            if problem is None:
+                return store
+            store.close()
+            why = UnusableDatabase(f"{path}: the database is damaged (quick_check: {problem})")
+        verdict = quick_check_file(path, timeout_s)  # raises on a lock or a disk error
+        if verdict is None:
+            raise StoreError(f"{path}: --reset-db left it as it is: it passes SQLite's "
+                             f"quick_check, so it is not damaged. The problem was: {why}")
         moved = move_aside(path)
         store = cls._connect(path, timeout_s)
         store.moved_aside = moved
@@ -100,21 +158,18 @@ class Store:
             raise StoreError(f"{path}: cannot open the database ({e})") from e
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
-            try:
-                tables = {r[0] for r in conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            except sqlite3.DatabaseError as e:
-                raise UnusableDatabase(f"{path}: not a quizlab database (not SQLite: {e}); "
-                                       f"nothing was changed; {RESET_HINT}") from e
+            tables = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
             _check_tables(path, conn, tables)
             _enable_wal(conn, timeout_s)
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(conn, path)
+            store._timeout_s = timeout_s
             store._migrate()
             return store
-        except sqlite3.OperationalError as e:
+        except sqlite3.Error as e:
             conn.close()
-            raise _os_error(path, e) from e
+            raise classify(path, e) from e
         except BaseException:
             conn.close()
             raise
@@ -127,7 +182,7 @@ class Store:
             if current > SCHEMA_VERSION:
                 raise UnusableDatabase(f"{self.path}: made by a newer quizlab (schema "
                                        f"{current}, this one knows {SCHEMA_VERSION}); upgrade "
-                                       f"quizlab, or {RESET_HINT}")
+                                       f"quizlab, or {ELSEWHERE}")
             for step in MIGRATIONS[current:]:
                 for sql in step:
                     c.execute(sql)
@@ -154,28 +209,63 @@ class Store:
         with self._lock:
             return "\n".join(r[0] for r in self._conn.execute("PRAGMA integrity_check"))
 
+    def quick_check(self) -> str | None:
+        """``PRAGMA quick_check``: None for a sound file, else what it found (a damaged
+        file may also raise UnusableDatabase; a lock or disk error raises its StoreError)."""
+        return _quick_check(self._conn, self.path, self._lock)
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            try:
-                self._conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as e:
-                raise _os_error(self.path, e) from e
+            self._begin()
             try:
                 yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            try:
                 self._conn.execute("COMMIT")
-            except sqlite3.OperationalError as e:
-                raise _os_error(self.path, e) from e
+            except BaseException as e:
+                try:
+                    self._conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # no transaction left to roll back (SQLite ended it on the error)
+                if isinstance(e, sqlite3.Error):
+                    raise classify(self.path, e) from e
+                raise
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE; while another program holds the lock, keep asking on_locked."""
+        if self.on_locked is None:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as e:
+                raise classify(self.path, e) from e
+            return
+        t0 = time.monotonic()
+        wait = LOCK_NOTICE_S  # the first wait is short, so the learner hears of it soon
+        try:
+            while True:
+                self._conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+                try:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.Error as e:
+                    err = classify(self.path, e)
+                    if not isinstance(err, DatabaseLocked):
+                        raise err from e
+                    if not self.on_locked(time.monotonic() - t0):
+                        raise err from e
+                wait = self._timeout_s
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(self._timeout_s * 1000)}")
 
     def _rows(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
         with self._lock:
-            cur = self._conn.execute(sql, params)
-            names = [d[0] for d in cur.description]
-            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+            try:
+                cur = self._conn.execute(sql, params)
+                names = [d[0] for d in cur.description]
+                return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+            except sqlite3.Error as e:
+                # A page damaged below the schema shows only when it is read (S6): the
+                # same "damaged" error as at open, with the same remedy.
+                raise classify(self.path, e) from e
 
     # -- attempts -------------------------------------------------------------------------
     def add_attempt(self, *, card_id: str, mode: str, answer: str, started: datetime,
@@ -471,6 +561,18 @@ def move_aside(path: Path) -> Path:
     return target
 
 
+def _check_owner(path: Path) -> None:
+    # A database someone else can write could hold forged progress, or be swapped while
+    # we use it: refused, as the deck cache and lab runs are (quiz.ownership).
+    from quiz.ownership import foreign_reason, refusal
+
+    for suffix in ("", "-wal", "-shm"):
+        f = path.with_name(path.name + suffix)
+        reason = foreign_reason(f)
+        if reason:
+            raise StoreError(refusal(f, reason))
+
+
 def _check_header(path: Path) -> None:
     # Checked before connecting: SQLite would otherwise create -shm/-wal files next to a
     # foreign file and delete them again on close, touching files that are not ours.
@@ -493,15 +595,22 @@ def _check_tables(path: Path, conn: sqlite3.Connection, tables: set[str]) -> Non
         listed = ", ".join(sorted(tables)[:5])
         raise UnusableDatabase(f"{path}: an SQLite database, but not quizlab's (it has tables "
                                f"{listed} and no schema_version); nothing was changed; "
-                               f"{RESET_HINT}")
+                               f"{ELSEWHERE}")
     try:
         version = _version(conn)
-    except (sqlite3.DatabaseError, TypeError) as e:
-        raise UnusableDatabase(f"{path}: its schema_version table is unreadable ({e}); "
-                               f"{RESET_HINT}") from e
+    except sqlite3.Error as e:
+        err = classify(path, e)
+        if isinstance(err, UnusableDatabase):
+            raise UnusableDatabase(f"{path}: its schema_version table is unreadable ({e}); "
+                                   f"{RESET_HINT}") from e
+        raise err from e
+    except (TypeError, ValueError) as e:
+        raise UnusableDatabase(f"{path}: its schema_version table holds no version ({e}); "
+                               f"nothing was changed; {ELSEWHERE}") from e
     if version > SCHEMA_VERSION:
         raise UnusableDatabase(f"{path}: made by a newer quizlab (schema {version}, this one "
-                               f"knows {SCHEMA_VERSION}); upgrade quizlab, or {RESET_HINT}")
+                               f"knows {SCHEMA_VERSION}); nothing was changed; upgrade "
+                               f"quizlab, or {ELSEWHERE}")
 
 
 def _enable_wal(conn: sqlite3.Connection, timeout_s: float) -> None:
@@ -529,14 +638,104 @@ def _version(conn: sqlite3.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def _os_error(path: Path, e: sqlite3.OperationalError) -> StoreError:
+def classify(path: Path, e: sqlite3.Error) -> StoreError:
+    """The StoreError for an SQLite error: damaged, locked, disk, read-only, or other; each
+    message says what to do. Goes by SQLite's result code (Python 3.11+), else the text."""
+    code = getattr(e, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
     msg = str(e)
-    if "readonly" in msg or "read-only" in msg or "unable to open" in msg:
-        return StoreError(f"{path}: cannot write the database ({msg}); is the data folder "
-                          "read-only? choose another with --data-dir or QUIZ_HOME")
-    if "locked" in msg or "busy" in msg:
-        return StoreError(f"{path}: the database stayed locked by another quiz process ({msg})")
+    low = msg.lower()
+
+    def has(*words: str) -> bool:
+        return primary is None and any(w in low for w in words)
+
+    if primary in (_CORRUPT, _NOTADB) or has("malformed", "not a database"):
+        what = "not an SQLite database" if primary == _NOTADB or "not a database" in low \
+            else "damaged"
+        return UnusableDatabase(f"{path}: {what} ({msg}); nothing was changed; {RESET_HINT}")
+    if primary in (_BUSY, _LOCKED) or has("locked", "busy"):
+        return DatabaseLocked(f"{path}: another program holds a lock on the database ({msg}): "
+                              "another quiz, an SQLite tool or a backup. The file is sound "
+                              "and nothing was lost; close that program and try again "
+                              "(--reset-db would not help)")
+    if primary in (_IOERR, _FULL) or has("disk", "i/o"):
+        free = _free_space(path)
+        full = primary == _FULL or "full" in low or free == 0
+        what = "the disk is full" if full else "the disk could not be read or written"
+        space = f"; {free:,} bytes free there" if free is not None else ""
+        return DiskError(f"{path}: {what} ({msg}{space}); the database file itself is not "
+                         "damaged and nothing already saved was lost: free some space (or "
+                         "check the disk), then try again (--reset-db would not help)")
+    if primary in (_READONLY, _PERM, _CANTOPEN, _AUTH) or has("readonly", "read-only",
+                                                               "unable to open"):
+        if path.exists() and not os.access(path, os.W_OK):
+            fix = f"make it writable (chmod u+w {path})"
+        elif not os.access(path.parent, os.W_OK):
+            fix = "the data folder is read-only: choose another with --data-dir or QUIZ_HOME"
+        else:
+            fix = (f"check who owns {path} and its -wal and -shm files, and that they are "
+                   "writable, or choose another data folder with --data-dir or QUIZ_HOME")
+        return ReadOnlyDatabase(f"{path}: cannot write the database ({msg}); {fix}")
     return StoreError(f"{path}: database error: {msg}")
+
+
+def _free_space(path: Path) -> int | None:
+    try:
+        return shutil.disk_usage(path.parent).free
+    except OSError:
+        return None
+
+
+def _quick_check(conn: sqlite3.Connection, path: Path, lock=None) -> str | None:
+    try:
+        if lock is not None:
+            with lock:
+                rows = conn.execute("PRAGMA quick_check").fetchall()
+        else:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.Error as e:
+        err = classify(path, e)
+        if isinstance(err, UnusableDatabase):
+            return str(e)
+        raise err from e
+    text = "; ".join(str(r[0]) for r in rows[:5])
+    return None if text == "ok" else text
+
+
+def quick_check_file(path: Path, timeout_s: float = 30.0) -> str | None:
+    """``PRAGMA quick_check`` of the file at ``path``, read only: None when it passes (or
+    there is no file), else what is wrong. A lock or a disk error raises its StoreError:
+    a file that cannot be checked is never taken for a damaged one."""
+    if not path.exists():
+        return None
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError as e:
+        raise StoreError(f"{path}: cannot read the database ({e.strerror or e})") from e
+    if not head:
+        return None  # an empty file is a new database
+    if head != b"SQLite format 3\x00":
+        return "not an SQLite file"
+    # Read only, so the check itself never writes into the file; a read-only connection
+    # to a WAL file leaves the -wal/-shm it created, which are removed again if new.
+    extras = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
+    new = [f for f in extras if not f.exists()]
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=timeout_s, isolation_level=None)
+    except sqlite3.Error as e:
+        raise classify(path, e) from e
+    try:
+        return _quick_check(conn, path)
+    finally:
+        conn.close()
+        for f in new:
+            try:
+                if f.name.endswith("-shm") or f.stat().st_size == 0:
+                    f.unlink()
+            except OSError:
+                pass
 
 
 def _insert_attempt(c: sqlite3.Connection, *, card_id, deck, mode, answer, grade, score,

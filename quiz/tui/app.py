@@ -90,6 +90,8 @@ class QuizApp(App):
         # deck is unchanged, so start-up builds no Card objects; the deck itself is loaded
         # on first use (a mode, the palette).
         self.summary: dict | None = None
+        self._cache_warnings: list[str] = []
+        self._warn_now = False  # True once mounted: notifications can show
         self._store: Store | None = None
         self.lab_state = LabState()
         self.reset_db = False  # --reset-db: move an unusable database aside
@@ -154,7 +156,7 @@ class QuizApp(App):
         from quiz.deck.cache import load_summary
         from quiz.tui.screens.home import HomeScreen
 
-        self.summary = load_summary(self.deck_path, self.cache_dir)
+        self.summary = load_summary(self.deck_path, self.cache_dir, warn=self.cache_warning)
         if self.summary is None:
             try:
                 self.load_deck()
@@ -165,7 +167,20 @@ class QuizApp(App):
         localize_bindings(self, self.lang)
         return HomeScreen()
 
+    def cache_warning(self, message: str) -> None:
+        """A refused cache file (another user may write it): stderr is the screen here, so
+        the message is a notification, kept until the app is mounted."""
+        self._cache_warnings.append(message)
+        if self._warn_now:
+            self._flush_cache_warnings()
+
+    def _flush_cache_warnings(self) -> None:
+        while self._cache_warnings:
+            self.notify(self._cache_warnings.pop(0), severity="warning", timeout=15)
+
     def on_mount(self) -> None:
+        self._warn_now = True
+        self._flush_cache_warnings()
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         if self.settings_error is not None:
@@ -181,7 +196,7 @@ class QuizApp(App):
     def load_deck(self) -> Deck:
         from quiz.deck.cache import load_deck_cached, summary
 
-        self._deck = load_deck_cached(self.deck_path, self.cache_dir)
+        self._deck = load_deck_cached(self.deck_path, self.cache_dir, warn=self.cache_warning)
         self.summary = summary(self._deck)
         return self._deck
 
