@@ -63,7 +63,7 @@ def main() -> None:
         print(f"  {cid:22} {d:+d} agree  {w:+d} wrong->correct  {u:+d} unsure")
     hurt = [x for x in deltas if x[0] < 0]
     print(f"concepts whose removal would raise agreement: {len(hurt)}")
-    for d, w, u, cid in sorted(hurt)[:args.top]:
+    for d, w, _u, cid in sorted(hurt)[:args.top]:
         print(f"  {cid:22} {-d:+d} agree without it  {w:+d} wrong->correct")
     print(f"concepts that change nothing on tune: {sum(1 for x in deltas if x[:3] == (0, 0, 0))}")
 

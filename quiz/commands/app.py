@@ -88,4 +88,16 @@ def open_app(args: argparse.Namespace, mode: str | None = None) -> int:
             "questions", "seconds_per_question", "total_minutes", "tags", "seed")
             if getattr(args, k, None) not in (None, [], ())}
     app.run()
+    if print_unsaved(app.writer.unsaved, sys.stderr):
+        return 1
     return int(app.return_code or 0)
+
+
+def print_unsaved(unsaved: list[str], out) -> bool:
+    """After the app quit while another program held the database: what it could not save
+    goes to ``out`` (stderr), so nothing the learner wrote is lost. True if anything was."""
+    for text in unsaved:
+        print(f"quiz: NOT SAVED (another program held the database): {text}", file=out)
+    if unsaved:
+        print("quiz: (end of what was not saved)", file=out, flush=True)
+    return bool(unsaved)

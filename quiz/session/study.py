@@ -238,12 +238,17 @@ class StudySession:
         return preview(self.scheduler, fsrs_card(card.id, self.store.review_state(card.id), now),
                        now)
 
-    def submit(self, answer: str) -> Answered:
-        """Grade the answer and commit the attempt; a blank answer is recorded ungraded."""
+    def submit(self, answer: str, at: datetime | None = None) -> Answered:
+        """Grade the answer and commit the attempt; a blank answer is recorded ungraded.
+
+        ``at``: when the learner submitted (default: now). The app passes the moment of the
+        key press, so a save that waited for another program's lock does not count the wait
+        as answering time. Nothing changes here unless the attempt is stored: a step that
+        failed can be run again."""
         item = self._require_current()
         if self.last_answer is not None:
             raise RuntimeError("this card is already answered; rate it or call next_card()")
-        now = read(self.clock)
+        now = read(self.clock) if at is None else at
         seconds = max(0.0, (now - item.shown).total_seconds())
         answered = bool(answer.strip())
         if answered:
@@ -334,13 +339,14 @@ class StudySession:
         the card is back on screen, graded, to be rated again."""
         if not self._undo:
             raise RuntimeError("nothing to undo")
-        u = self._undo.pop()
+        u = self._undo[-1]  # popped once the database took it: a failed undo can be retried
         ans = u.answered
         if u.log_id is None:
             self.store.set_rating(ans.attempt_id, None, ans.verdict)
         else:
             self.store.undo_review(u.log_id, u.previous, attempt_id=ans.attempt_id,
                                    verdict=ans.verdict)
+        self._undo.pop()
         if self.mode == "practice":
             self._practice_seen.discard(ans.item.card.id)
         self._only_done = False

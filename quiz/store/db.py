@@ -96,6 +96,9 @@ class Store:
         # keep waiting (the learner was told) or False to give up with DatabaseLocked.
         # None: wait the busy timeout once, then give up (the old behaviour).
         self.on_locked: Callable[[float], bool] | None = None
+        # With on_locked set: ask it every lock_poll_s seconds of waiting instead (the app
+        # polls briefly so a quit is not held up by a long busy wait).
+        self.lock_poll_s: float | None = None
         self._timeout_s = 30.0
 
     # -- opening --------------------------------------------------------------------------
@@ -216,45 +219,61 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._begin()
+        self._begin()  # returns holding self._lock, inside BEGIN IMMEDIATE
+        try:
+            yield self._conn
+            self._conn.execute("COMMIT")
+        except BaseException as e:
             try:
-                yield self._conn
-                self._conn.execute("COMMIT")
-            except BaseException as e:
-                try:
-                    self._conn.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass  # no transaction left to roll back (SQLite ended it on the error)
-                if isinstance(e, sqlite3.Error):
-                    raise classify(self.path, e) from e
-                raise
+                self._conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # no transaction left to roll back (SQLite ended it on the error)
+            if isinstance(e, sqlite3.Error):
+                raise classify(self.path, e) from e
+            raise
+        finally:
+            self._lock.release()
 
     def _begin(self) -> None:
-        """BEGIN IMMEDIATE; while another program holds the lock, keep asking on_locked."""
+        """Take self._lock and BEGIN IMMEDIATE; return holding both (or raise holding neither).
+
+        While another program holds the database's write lock, keep asking on_locked. Between
+        two tries self._lock is let go, so other threads of this process (the app's UI thread
+        reading for a screen) are not stuck behind a write that waits for someone else: in
+        WAL mode their reads need no write lock."""
         if self.on_locked is None:
+            self._lock.acquire()
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as e:
+                self._lock.release()
                 raise classify(self.path, e) from e
             return
         t0 = time.monotonic()
-        wait = LOCK_NOTICE_S  # the first wait is short, so the learner hears of it soon
-        try:
-            while True:
+        # The first wait is short, so the learner hears of it soon; with lock_poll_s the
+        # caller is asked at that pace (it decides when to speak) and can give up promptly.
+        wait = self.lock_poll_s or LOCK_NOTICE_S
+        while True:
+            self._lock.acquire()
+            began = False
+            try:
                 self._conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
                 try:
                     self._conn.execute("BEGIN IMMEDIATE")
+                    began = True
                     return
                 except sqlite3.Error as e:
                     err = classify(self.path, e)
-                    if not isinstance(err, DatabaseLocked):
-                        raise err from e
-                    if not self.on_locked(time.monotonic() - t0):
-                        raise err from e
-                wait = self._timeout_s
-        finally:
-            self._conn.execute(f"PRAGMA busy_timeout = {int(self._timeout_s * 1000)}")
+                    failure = e
+            finally:
+                try:
+                    self._conn.execute(f"PRAGMA busy_timeout = {int(self._timeout_s * 1000)}")
+                finally:
+                    if not began:
+                        self._lock.release()
+            if not isinstance(err, DatabaseLocked) or not self.on_locked(time.monotonic() - t0):
+                raise err from failure
+            wait = self.lock_poll_s or self._timeout_s
 
     def _rows(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
         with self._lock:

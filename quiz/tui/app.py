@@ -93,6 +93,11 @@ class QuizApp(App):
         self._cache_warnings: list[str] = []
         self._warn_now = False  # True once mounted: notifications can show
         self._store: Store | None = None
+        from quiz.tui.writes import Writer
+
+        # Answers, ratings and interview questions are written through it: off the UI
+        # thread while another program holds the database (the screen stays live).
+        self.writer = Writer(self)
         self.lab_state = LabState()
         self.reset_db = False  # --reset-db: move an unusable database aside
         self.interview_defaults: dict[str, Any] = {}  # from `quiz interview --questions ...`
@@ -229,6 +234,7 @@ class QuizApp(App):
             from quiz.store.db import Store
 
             self._store = Store.open(self.data_dir, reset=self.reset_db)
+            self.writer.attach(self._store)
             if self._store.moved_aside is not None:
                 self.notify(f"{self._store.moved_aside}", title="--reset-db", timeout=10)
         return self._store
@@ -240,7 +246,12 @@ class QuizApp(App):
             return datetime.fromtimestamp(value, UTC)
         return value.astimezone(UTC)
 
+    def on_store_call(self, message) -> None:
+        """A worker's write finished (or waits): its follow-up runs here, on the UI thread."""
+        message.fn()
+
     def on_unmount(self) -> None:
+        self.writer.close()  # a write still waiting for a lock gives up (its answer printed)
         if self._store is not None:
             self._store.close()
 
@@ -334,6 +345,7 @@ class QuizApp(App):
             from quiz.tui.labinfo import stop_lab_children
 
             stop_lab_children()
+        self.writer.close()
         self.exit()
 
     def action_toggle_lang(self) -> None:

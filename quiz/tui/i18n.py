@@ -325,6 +325,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "error.no_deck": {"zh": "题库没有加载成功：用 quiz lint 检查并修正后重新打开。",
                       "en": "The deck did not load: check it with `quiz lint`, fix it, reopen."},
     "error.db": {"zh": "数据库错误", "en": "Database error"},
+    "db.locked_title": {"zh": "数据库被占用", "en": "Database locked"},
+    "db.locked_wait": {"zh": "另一个程序正占用数据库。你的答案已保留，锁一释放就保存；"
+                                "可以继续查看，退出时会把未保存的内容打印出来。",
+                       "en": "Another program holds the database. Your answer is kept and "
+                             "is saved as soon as the lock is free; quitting prints what "
+                             "was not saved."},
+    "db.still_locked": {"zh": "数据库仍被占用（已等 {s} 秒），答案仍保留，继续等待。",
+                        "en": "Still locked after {s}s; your answer is kept, still waiting."},
+    "db.saved_after_lock": {"zh": "数据库已释放，已保存。", "en": "The lock is free: saved."},
+    "db.saving": {"zh": "正在保存…（数据库被占用）", "en": "Saving… (database locked)"},
     "error.settings": {"zh": "设置文件有问题（本次使用默认设置）",
                        "en": "The settings file has a problem (defaults used this time)"},
     "settings.broken": {"zh": "设置文件 {path} 有错误，修正前不会改写它。",

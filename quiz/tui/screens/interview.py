@@ -153,6 +153,10 @@ class InterviewScreen(QuizScreen):
         self.engine = engine
         self.timer = None
         self._warned: int | None = None  # the question the 10-second notice was shown for
+        # True while a write waits for another program's lock (on a worker): the clock
+        # pauses its checks and no other step starts until it is saved.
+        self.saving = False
+        self._tick_error: int | None = None  # the question whose clock error was shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -197,11 +201,23 @@ class InterviewScreen(QuizScreen):
         """Redraw the countdown from the deadline; move on when the engine timed out."""
         from quiz.session.interview import InterviewState
 
+        if self.saving:
+            return  # a write waits for another program's lock; the engine is its until then
         eng = self.engine
         if eng.state is InterviewState.FINISHED:
             self.show_report()
             return
-        left = eng.time_left()  # also times the question out (draft auto-submitted)
+        if eng.state in (InterviewState.ANSWERED, InterviewState.TIMED_OUT):
+            self.advance(quiet=True)  # the last move on failed (a disk error): try again
+            return
+        # time_left also times the question out (the draft auto-submitted): a write.
+        self._step(eng.time_left, self._show_clock, unsaved=self._unsaved(eng.draft),
+                   quiet=True)
+
+    def _show_clock(self, left: float) -> None:
+        from quiz.session.interview import InterviewState
+
+        eng = self.engine
         if eng.state is InterviewState.TIMED_OUT:
             typed = bool(eng.draft.strip())
             self.notify(self.t("iv.timed_out" if typed else "iv.timed_out_blank"),
@@ -220,39 +236,78 @@ class InterviewScreen(QuizScreen):
             self._warned = q.position
             self.notify(self.t("iv.ten_left"), severity="warning", timeout=4)
 
+    def _unsaved(self, text: str) -> str:
+        q = self.engine.current
+        if q is None or not text.strip():
+            return ""
+        return f"your answer to question {q.position + 1} ({q.card.id}):\n{text}"
+
+    def _step(self, work, done, unsaved: str = "", quiet: bool = False) -> None:
+        """Run an engine step that writes (see quiz.tui.writes): in place when the database
+        is free; on a worker, the countdown saying so, while another program holds it.
+        ``quiet``: a failing clock tick shows its error once per question, not every tick."""
+        pending = False
+
+        def settle() -> None:
+            self.saving = False
+            if pending:
+                self.query_one("#iv-answer", TextArea).read_only = False
+                self.refresh_bindings()
+
+        def ok(result) -> None:
+            settle()
+            done(result)
+
+        def failed(e: BaseException) -> None:
+            settle()
+            q = self.engine.current
+            position = None if q is None else q.position
+            if quiet and self._tick_error == position:
+                return
+            self._tick_error = position
+            self.app.show_error(self.t("error.db"), error_text(e))
+
+        self.saving = True
+        pending = self.app.writer.run(work, ok, failed, unsaved=unsaved)
+        if pending and self.saving:
+            # What is being saved is what was typed: no more typing into it meanwhile.
+            self.query_one("#iv-answer", TextArea).read_only = True
+            self.query_one("#iv-countdown", Static).update(self.t("db.saving"))
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("submit", "finish"):
+            return not self.saving
+        return True
+
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        self.engine.set_draft(event.text_area.text)
+        if not self.saving:
+            self.engine.set_draft(event.text_area.text)
 
     def action_submit(self) -> None:
         from quiz.session.interview import InterviewState
 
-        if self.engine.state is not InterviewState.ASKING:
+        if self.saving or self.engine.state is not InterviewState.ASKING:
             return
-        try:
-            self.engine.submit(self.query_one("#iv-answer", TextArea).text)
-        except Exception as e:  # noqa: BLE001 - shown, never a traceback
-            self.app.show_error(self.t("error.db"), error_text(e))
-            return
-        self.advance()
+        text = self.query_one("#iv-answer", TextArea).text
+        at = self.app.now()  # the key press: a wait for the lock is not answering time
+        self._step(lambda: self.engine.submit(text, now=at), lambda _: self.advance(),
+                   unsaved=self._unsaved(text))
 
-    def advance(self) -> None:
-        try:
-            q = self.engine.next()
-        except Exception as e:  # noqa: BLE001 - shown, never a traceback
-            self.app.show_error(self.t("error.db"), error_text(e))
-            return
-        if q is None:
-            self.show_report()
-        else:
-            self.show_question()
+    def advance(self, quiet: bool = False) -> None:
+        def shown(q) -> None:
+            if q is None:
+                self.show_report()
+            else:
+                self.show_question()
+
+        self._step(self.engine.next, shown, quiet=quiet)
 
     def action_finish(self) -> None:
-        try:
-            self.engine.finish()
-        except Exception as e:  # noqa: BLE001 - shown, never a traceback
-            self.app.show_error(self.t("error.db"), error_text(e))
+        if self.saving:
             return
-        self.show_report()
+        self._step(self.engine.finish, lambda _: self.show_report(),
+                   unsaved=self._unsaved(self.engine.draft))
 
     def show_report(self) -> None:
         if self.app.screen is not self:

@@ -79,6 +79,9 @@ class StudyScreen(QuizScreen):
         self.answered: Any = None
         self.last_rated: Any = None
         self.phase = "ask"
+        # True while a write waits for another program's lock (on a worker): no other step
+        # starts until it is saved, and the screen says so.
+        self.saving = False
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -167,16 +170,49 @@ class StudyScreen(QuizScreen):
             self.query_one("#practice-anyway", Button).focus()
 
     def action_submit(self, blank: bool = False) -> None:
+        if self.saving:
+            self.notify(self.t("db.saving"), timeout=2)
+            return
         if self.phase != "ask" or self.item is None:
             return
         ta = self.query_one("#study-answer", TextArea)
         text = "" if blank else ta.text
-        try:
-            self.answered = self.session.submit(text)
-        except Exception as e:  # noqa: BLE001 - shown, never a traceback
-            self.app.show_error(self.t("error.title"), error_text(e))
-            return
-        self._show_graded()
+        at, card_id = self.app.now(), self.item.card.id
+
+        def done(answered) -> None:
+            self.answered = answered
+            self._show_graded()
+
+        self._step(lambda: self.session.submit(text, at=at), done, "error.title",
+                   unsaved=f"your answer to {card_id}:\n{text}" if text.strip() else "")
+
+    def _step(self, work, done, title: str, unsaved: str = "") -> None:
+        """Run a session step that writes (see quiz.tui.writes): in place when the database
+        is free; on a worker, the screen live and saying so, while another program holds it."""
+        pending = False
+
+        def settle() -> None:
+            self.saving = False
+            if pending:
+                self.query_one("#study-answer", TextArea).read_only = self.phase != "ask"
+                self.refresh_bindings()
+                self.render_all()
+
+        def ok(result) -> None:
+            settle()
+            done(result)
+
+        def failed(e: BaseException) -> None:
+            settle()
+            self.app.show_error(self.t(title), error_text(e))
+
+        self.saving = True
+        pending = self.app.writer.run(work, ok, failed, unsaved=unsaved)
+        if pending and self.saving:
+            # What is being saved is what was typed: no more typing into it meanwhile.
+            self.query_one("#study-answer", TextArea).read_only = True
+            self.refresh_bindings()
+            self.query_one("#study-meta", Static).update(self.t("db.saving"))
 
     def _show_graded(self) -> None:
         self.query_one("#study-answer", TextArea).read_only = True
@@ -201,16 +237,20 @@ class StudyScreen(QuizScreen):
         self.action_submit(blank=True)
 
     def action_rate(self, rating: int | None = None) -> None:
+        if self.saving:
+            self.notify(self.t("db.saving"), timeout=2)
+            return
         if self.phase != "graded":
             return
         if rating is None and self.answered.suggested is None:
             self.notify(self.t("study.rate_yourself"), severity="warning", timeout=3)
             return
-        try:
-            rated = self.session.rate(rating)
-        except Exception as e:  # noqa: BLE001 - shown, never a traceback
-            self.app.show_error(self.t("error.db"), error_text(e))
-            return
+        card_id = self.answered.item.card.id
+        self._step(lambda: self.session.rate(rating), self._rated, "error.db",
+                   unsaved=f"your rating of {card_id} ({rating or 'the suggested one'}); "
+                           "the answer itself was saved")
+
+    def _rated(self, rated) -> None:
         self.last_rated = rated
         name = self.t(f"rating.{_rating_name(rated.rating)}")
         if rated.due is None:
@@ -222,19 +262,26 @@ class StudyScreen(QuizScreen):
     def action_override(self, right: bool) -> None:
         """"I was right" / "I was wrong": the attempt's verdict becomes correct / wrong (the
         grader's is kept beside it); the suggestion follows, and the learner picks 1-4."""
+        if self.saving:
+            return
         if self.phase != "graded" or not self.answered.answered:
             return
-        try:
-            self.answered = self.session.override(right)
-        except Exception as e:  # noqa: BLE001 - shown, never a traceback
-            self.app.show_error(self.t("error.db"), error_text(e))
-            return
+        card_id = self.answered.item.card.id
+        self._step(lambda: self.session.override(right), self._overridden, "error.db",
+                   unsaved=f"marking your answer to {card_id} as "
+                           f"{'right' if right else 'wrong'}; the answer itself was saved")
+
+    def _overridden(self, answered) -> None:
+        self.answered = answered
         self.render_all()
         self._focus_suggestion()
         self.notify(self.t("study.overridden", verdict=verdict_label(self.answered.verdict,
                                                                      self.lang)), timeout=3)
 
     def action_undo(self) -> None:
+        if self.saving:
+            self.notify(self.t("db.saving"), timeout=2)
+            return
         ta = self.query_one("#study-answer", TextArea)
         if self.phase == "ask" and ta.has_focus and ta.text:
             ta.undo()  # typing: ctrl+z undoes text, as in any editor
@@ -242,17 +289,21 @@ class StudyScreen(QuizScreen):
         if self.session is None or not self.session.can_undo:
             self.notify(self.t("study.nothing_to_undo"), timeout=2)
             return
-        try:
-            self.answered = self.session.undo()
-        except Exception as e:  # noqa: BLE001 - shown, never a traceback
-            self.app.show_error(self.t("error.db"), error_text(e))
-            return
+        self._step(self.session.undo, self._undone, "error.db",
+                   unsaved="the undo of your last rating")
+
+    def _undone(self, answered) -> None:
+        self.answered = answered
+        ta = self.query_one("#study-answer", TextArea)
         self.item = self.answered.item
         ta.text = self.answered.answer
         self._show_graded()
         self.notify(self.t("study.undone"), timeout=3)
 
     def action_back(self) -> None:
+        if self.saving:
+            self.notify(self.t("db.saving"), timeout=2)
+            return
         ta = self.query_one("#study-answer", TextArea)
         if self.phase == "ask" and ta.text.strip():
             from quiz.tui.screens.modals import ConfirmModal
@@ -296,6 +347,9 @@ class StudyScreen(QuizScreen):
             self.app.start_lab(lab)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.saving and action in ("submit", "reveal", "rate", "override", "undo", "back",
+                                      "practice", "run_lab"):
+            return False
         if action in ("submit", "reveal"):
             return self.phase == "ask"
         if action == "rate":
