@@ -291,3 +291,27 @@ def test_a_locked_write_gives_up_when_told(tmp_path, monkeypatch):
         store.add_attempt(card_id="c", mode="study", answer="x", started=T0, ended=T0)
     assert store.count_attempts() == 3
     store.close()
+
+
+def test_a_write_waiting_for_a_lock_does_not_block_reads_in_this_process(tmp_path):
+    """S9 (store side): while one thread's write waits for another program's lock, another
+    thread of the same process (the app's UI) can still read."""
+    import threading
+
+    db = make_db(tmp_path)
+    store = Store.open(tmp_path, timeout_s=0.3)
+    store.lock_poll_s = 0.05
+    store.on_locked = lambda waited: True  # keep waiting, as the app's worker does
+    with held(db) as holder:
+        writer = threading.Thread(target=lambda: store.add_attempt(
+            card_id="c", mode="study", answer="waits", started=T0, ended=T0))
+        writer.start()
+        read: list[int] = []
+        reader = threading.Thread(target=lambda: read.append(store.count_attempts()))
+        reader.start()
+        reader.join(timeout=20)
+        assert read == [3] and writer.is_alive()  # read done, the write still waiting
+        holder.execute("COMMIT")
+    writer.join(timeout=20)
+    assert not writer.is_alive() and store.count_attempts() == 4
+    store.close()
