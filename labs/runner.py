@@ -60,7 +60,7 @@ def run_lab(
     log = log or (lambda line: None)
     labs = registry()
     if lab_id not in labs:
-        from quiz.deck.errors import QuizError
+        from quiz.errors import QuizError
 
         raise QuizError(f"no lab {lab_id!r} (labs: {', '.join(labs)})")
     lab = labs[lab_id]

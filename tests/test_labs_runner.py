@@ -182,7 +182,7 @@ def test_run_is_recorded_in_an_existing_study_database(tmp_path, use_lab):
 
 
 def test_unknown_lab_is_a_user_error():
-    from quiz.deck.errors import QuizError
+    from quiz.errors import QuizError
 
     with pytest.raises(QuizError, match="no lab 'nope'"):
         run_lab("nope", quick=True, save=False)

@@ -6,8 +6,9 @@ import argparse
 import json
 import sys
 
-from quiz.deck.errors import DeckError, QuizError
+from quiz.deck.errors import DeckError
 from quiz.deck.model import pick
+from quiz.errors import QuizError
 
 
 def load_deck(path=None):

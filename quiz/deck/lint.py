@@ -3,8 +3,8 @@ findings that exist."""
 
 from __future__ import annotations
 
-from quiz.deck.errors import Problem
 from quiz.deck.model import Deck
+from quiz.errors import Problem
 
 
 def lint_deck(deck: Deck, lab_catalogue: dict[str, list[str]] | None = None) -> list[Problem]:

@@ -21,7 +21,7 @@ from fsrs import Card as FsrsCard
 from fsrs import Rating, ReviewLog, Scheduler
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
-from quiz.deck.errors import QuizError
+from quiz.errors import QuizError
 from quiz.session.scheduling import fsrs_id
 
 PARAMETERS_FILE = "fsrs-parameters.json"

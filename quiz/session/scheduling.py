@@ -44,7 +44,7 @@ def make_scheduler(store=None, **options) -> Scheduler:
     (``fsrs-parameters.json`` beside the database) are used when present and valid; an
     unusable file leaves the defaults (`quiz optimize` names the problem)."""
     if store is not None and "parameters" not in options:
-        from quiz.deck.errors import QuizError
+        from quiz.errors import QuizError
         from quiz.session.optimize import load_parameters
 
         try:

@@ -19,7 +19,8 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.reactive import reactive
 
-from quiz.deck.errors import DeckError, QuizError
+from quiz.deck.errors import DeckError
+from quiz.errors import QuizError
 from quiz.tui.commands import QuizCommands
 from quiz.tui.i18n import BINDING_GROUPS, t
 from quiz.tui.messages import LabFailed, LabFinished, LabLog, LabProgress

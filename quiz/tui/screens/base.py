@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.screen import ModalScreen, Screen
 
-from quiz.deck.errors import QuizError
+from quiz.errors import QuizError
 from quiz.tui.i18n import t
 
 
