@@ -45,7 +45,7 @@ def make_scheduler(store=None, **options) -> Scheduler:
     unusable file leaves the defaults (`quiz optimize` names the problem)."""
     if store is not None and "parameters" not in options:
         from quiz.errors import QuizError
-        from quiz.session.optimize import load_parameters
+        from quiz.session.parameters import load_parameters
 
         try:
             fitted = load_parameters(Path(store.path).parent)
