@@ -19,8 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from labs import registry  # noqa: E402
-from labs.runner import run_lab  # noqa: E402
+from quiz.labs_service import registry, run_lab  # noqa: E402
 
 
 def main() -> None:

@@ -2,14 +2,19 @@
 
 Importing this package (or ``registry()``) never imports torch, onnx or onnxruntime: each
 lab module declares its statements at import and imports the heavy libraries inside
-``run``. The runner (``labs.runner``) executes a lab, normally in a child process.
+``run``. The runner (``labs.runner``) executes a lab, normally in a child process, and
+returns a typed ``LabRun``.
+
+This package is a leaf: it imports nothing of ``quiz`` (an import-linter contract in
+pyproject.toml says so). Joining a run's findings with a deck's claims and keeping runs
+are done on the quiz side, in ``quiz.labs_service``.
 """
 
 from __future__ import annotations
 
 import importlib
 
-from labs.base import Finding, Lab, LabContext, LabUnavailable, Statement
+from labs.base import Finding, Lab, LabContext, LabRun, LabUnavailable, RunStatus, Statement
 
 # Lab id -> module under labs/, in the order the labs are listed.
 MODULES: dict[str, str] = {
@@ -45,4 +50,5 @@ def registry() -> dict[str, Lab]:
     return out
 
 
-__all__ = ["Finding", "Lab", "LabContext", "LabUnavailable", "Statement", "MODULES", "registry"]
+__all__ = ["Finding", "Lab", "LabContext", "LabRun", "LabUnavailable", "RunStatus", "Statement",
+           "MODULES", "registry"]

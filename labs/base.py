@@ -1,7 +1,10 @@
 """The lab contract: what a lab declares, what it reports while running, what it returns.
 
 Pure Python: importing this (or the `labs` package) must never import torch, onnx or
-onnxruntime; a lab imports them inside ``run``.
+onnxruntime; a lab imports them inside ``run``. Nor does `labs` import anything of
+``quiz``: a run is a typed ``LabRun`` of ``Finding``s, and what the deck makes of it (the
+verdicts on its claims) and where it is kept are the quiz side's business
+(``quiz.labs_service``).
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ import platform
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +32,7 @@ class Statement:
     text: dict[str, str]  # {"zh": ..., "en": ...}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Finding:
     """The outcome for one Statement: held (True), did not hold (False) or could not tell (None)."""
 
@@ -40,6 +45,93 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Finding:
+        """From a finding as the worker sends it (and run files keep it)."""
+        held = d.get("held")
+        return cls(id=str(d["id"]), held=held if isinstance(held, bool) else None,
+                   summary=str(d.get("summary") or ""),
+                   evidence=d.get("evidence") if isinstance(d.get("evidence"), dict) else {})
+
+
+class RunStatus(StrEnum):
+    """How a run ended: it measured (``ok``), it broke (``failed``: an exception, a crash of
+    the child, a cancel), or it could not run here (``unavailable``: a missing extra)."""
+
+    OK = "ok"
+    FAILED = "failed"
+    UNAVAILABLE = "unavailable"
+
+
+@dataclass(frozen=True)
+class LabRun:
+    """One run of one lab, as ``labs.runner.run_lab`` returns it.
+
+    ``to_json`` is the record format runs have always been saved in (``started`` as ISO
+    text to the second, ``duration_s`` to the millisecond, ``traceback`` and
+    ``stderr_tail`` only when there is one); the quiz side adds the deck's ``claims``.
+    """
+
+    lab: str
+    title: dict[str, str]
+    quick: bool
+    started: datetime
+    duration_s: float
+    status: RunStatus
+    error: str | None
+    env: dict[str, Any]
+    findings: tuple[Finding, ...]
+    traceback: str | None = None
+    stderr_tail: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is RunStatus.OK
+
+    def finding(self, finding_id: str) -> Finding | None:
+        return next((f for f in self.findings if f.id == finding_id), None)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "lab": self.lab,
+            "title": dict(self.title),
+            "quick": self.quick,
+            "started": self.started.isoformat(timespec="seconds"),
+            "duration_s": round(self.duration_s, 3),
+            "status": self.status.value,
+            "error": self.error,
+            "env": self.env,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        if self.traceback:
+            out["traceback"] = self.traceback
+        if self.stderr_tail:
+            out["stderr_tail"] = self.stderr_tail
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> LabRun:
+        """From a run record (extra keys such as ``claims`` or ``path`` are ignored). An
+        unknown status reads as ``failed``; ``started`` may be ISO text or epoch seconds."""
+        started = d.get("started")
+        if isinstance(started, int | float):
+            from datetime import UTC
+
+            when = datetime.fromtimestamp(started, UTC)
+        else:
+            when = datetime.fromisoformat(str(started))
+        try:
+            status = RunStatus(d.get("status"))
+        except ValueError:
+            status = RunStatus.FAILED
+        return cls(
+            lab=str(d["lab"]), title=dict(d.get("title") or {}), quick=bool(d.get("quick")),
+            started=when, duration_s=float(d.get("duration_s") or 0.0), status=status,
+            error=d.get("error"), env=dict(d.get("env") or {}),
+            findings=tuple(Finding.from_json(f) for f in d.get("findings") or ()),
+            traceback=d.get("traceback"), stderr_tail=d.get("stderr_tail"),
+        )
 
 
 @dataclass

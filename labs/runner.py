@@ -1,4 +1,7 @@
-"""Run a lab and keep its result: the API the CLI and the TUI call.
+"""Run a lab and return what it measured, as a typed ``LabRun``.
+
+This knows nothing of decks or stores: the quiz side (``quiz.labs_service``) runs a lab
+through here, then joins the findings with the deck's claims and keeps the run.
 
 By default each lab runs in a child process (``labs.worker``): torch's global
 state (thread counts, which may be set once per process) never leaks between labs or into
@@ -25,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from labs.verdicts import claims_for_run
+from labs.base import Finding, LabRun, RunStatus
 
 Progress = Callable[[float, str], None]
 Log = Callable[[str], None]
@@ -35,24 +38,24 @@ Log = Callable[[str], None]
 STABLE_MALLOC = {"MALLOC_MMAP_THRESHOLD_": "4294967296", "MALLOC_TRIM_THRESHOLD_": "4294967296"}
 
 
+class UnknownLab(LookupError):
+    """No lab of that id in the registry; the message lists the labs there are."""
+
+
 def run_lab(
     lab_id: str,
     *,
     quick: bool,
     progress: Progress | None = None,
     log: Log | None = None,
-    data_dir=None,
-    deck=None,
     in_process: bool = False,
-    store=None,
-    save: bool = True,
     seed: int = 0,
-) -> dict[str, Any]:
-    """Run one lab (blocking) and return the run as a JSON-ready dict; also save it.
+    cancel: threading.Event | None = None,
+) -> LabRun:
+    """Run one lab (blocking) and return the run.
 
-    ``deck`` is a Deck, a deck path, or None for the shipped deck: its claims that name this
-    lab get verdicts. ``store`` (a quiz.store.Store) also records the run; without one, the
-    study database records it when it already exists.
+    ``cancel``, when set while the lab runs in its child process, ends that child: the run
+    then comes back ``failed`` ("cancelled"). A lab run ``in_process`` cannot be stopped.
     """
     from labs import registry
 
@@ -60,9 +63,7 @@ def run_lab(
     log = log or (lambda line: None)
     labs = registry()
     if lab_id not in labs:
-        from quiz.deck.errors import QuizError
-
-        raise QuizError(f"no lab {lab_id!r} (labs: {', '.join(labs)})")
+        raise UnknownLab(f"no lab {lab_id!r} (labs: {', '.join(labs)})")
     lab = labs[lab_id]
     started = datetime.now(UTC)
     t0 = time.perf_counter()
@@ -74,79 +75,27 @@ def run_lab(
 
         result = execute(lab_id, quick, seed, emit)
     else:
-        result = _run_child(lab_id, quick, seed, progress, log)
+        result = _run_child(lab_id, quick, seed, progress, log, cancel=cancel)
     duration = time.perf_counter() - t0
-
-    run = {
-        "lab": lab_id,
-        "title": dict(lab.title),
-        "quick": quick,
-        "started": started.isoformat(timespec="seconds"),
-        "duration_s": round(duration, 3),
-        "status": result.get("status", "failed"),
-        "error": result.get("error"),
-        "env": result.get("env", {}),
-        "findings": result.get("findings", []),
-        "claims": claims_for_run(_deck(deck), lab_id, result.get("findings", [])),
-    }
-    if result.get("traceback"):
-        run["traceback"] = result["traceback"]
-    if result.get("stderr_tail"):
-        run["stderr_tail"] = result["stderr_tail"]
-    if save:
-        from labs.results import save_run
-
-        try:
-            run["path"] = str(save_run(data_dir, run))
-        except OSError as e:
-            # A full or read-only disk must not lose what was measured: the run stays in the
-            # returned dict (the CLI prints it whole), and the database may still take it.
-            run["path"] = None
-            where = e.filename or "the lab-runs folder"
-            run.setdefault("warnings", []).append(
-                f"not saved to {where}: {e.strerror or e}")
-        _record(store, data_dir, run, started)
-    progress(1.0, f"{lab_id}: {run['status']} in {duration:.1f} s")
-    return run
-
-
-def _deck(deck):
-    from quiz.deck.loader import load_deck
-    from quiz.deck.model import Deck
-
-    return deck if isinstance(deck, Deck) else load_deck(deck)
-
-
-def _record(store, data_dir, run: dict[str, Any], started: datetime) -> None:
-    """Also keep the run in the study database, if there is one; the JSON file is primary."""
-
-    def put(s) -> None:
-        s.record_lab_run(
-            run["lab"],
-            started=started,
-            duration_s=run["duration_s"],
-            quick=run["quick"],
-            status=run["status"],
-            result=run,
-        )
-
-    if store is not None:
-        try:
-            put(store)
-        except Exception as e:  # noqa: BLE001 - as below: the measured run is not lost
-            run.setdefault("warnings", []).append(f"not recorded in the study database: {e}")
-        return
-    from quiz.paths import data_dir as resolve
-
-    if not (resolve(data_dir) / "quiz.db").exists():
-        return
     try:
-        from quiz.store import open_store
-
-        with open_store(data_dir) as s:
-            put(s)
-    except Exception as e:  # noqa: BLE001 - a database problem must not lose the measured run
-        run.setdefault("warnings", []).append(f"not recorded in the study database: {e}")
+        status = RunStatus(result.get("status", "failed"))
+    except ValueError:
+        status = RunStatus.FAILED
+    run = LabRun(
+        lab=lab_id,
+        title=dict(lab.title),
+        quick=quick,
+        started=started,
+        duration_s=duration,
+        status=status,
+        error=result.get("error"),
+        env=result.get("env", {}),
+        findings=tuple(Finding.from_json(f) for f in result.get("findings") or ()),
+        traceback=result.get("traceback") or None,
+        stderr_tail=result.get("stderr_tail") or None,
+    )
+    progress(1.0, f"{lab_id}: {run.status.value} in {duration:.1f} s")
+    return run
 
 
 def _dispatch(msg: dict, progress: Progress, log: Log) -> None:
@@ -164,14 +113,16 @@ def worker_command(lab_id: str, quick: bool, seed: int) -> list[str]:
     boot = (f"import sys; sys.path.insert(0, {root!r}); "
             "from labs.worker import main; sys.exit(main(sys.argv[2:]))")
     # "labs.worker" stays a word of its own: the app finds its children by it
-    # (quiz.tui.labinfo.stop_lab_children).
+    # (quiz.tui.labinfo.stop_lab_children; a run given a ``cancel`` event needs no search).
     cmd = [sys.executable, "-P", "-c", boot, "labs.worker", lab_id, "--seed", str(seed)]
     if quick:
         cmd.append("--quick")
     return cmd
 
 
-def _run_child(lab_id: str, quick: bool, seed: int, progress: Progress, log: Log) -> dict[str, Any]:
+def _run_child(lab_id: str, quick: bool, seed: int, progress: Progress, log: Log,
+               cancel: threading.Event | None = None) -> dict[str, Any]:
+    """Run the worker in a child process and return its result message (a dict as sent)."""
     cmd = worker_command(lab_id, quick, seed)
     env = {**os.environ, **STABLE_MALLOC, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
@@ -193,6 +144,16 @@ def _run_child(lab_id: str, quick: bool, seed: int, progress: Progress, log: Log
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
+    cancelled = threading.Event()
+    if cancel is not None:
+        def watch() -> None:  # the handle the caller holds: no search for the child
+            while proc.poll() is None:
+                if cancel.wait(0.1):
+                    cancelled.set()
+                    proc.terminate()
+                    return
+
+        threading.Thread(target=watch, daemon=True).start()
     result: dict[str, Any] | None = None
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -206,6 +167,9 @@ def _run_child(lab_id: str, quick: bool, seed: int, progress: Progress, log: Log
             _dispatch(msg, progress, log)
     code = proc.wait()
     reader.join(timeout=5)
+    if result is None and cancelled.is_set():
+        result = {"status": "failed", "findings": [], "env": {},
+                  "error": f"cancelled (the lab process was stopped, exit code {code})"}
     if result is None:
         # Say why: the last line of a traceback (an ImportError, say) is the cause.
         why = next((t.strip() for t in reversed(tail) if t.strip()), "")

@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-from quiz.deck.errors import QuizError
+from quiz.errors import QuizError
 
 # Modules that add subcommands, in the order they appear in --help.
 COMMAND_MODULES = ("deck", "author", "grade", "study", "optimize", "lab", "config", "app")

@@ -40,7 +40,7 @@ def shipped_deck_dir() -> Path:
     root = resources.files(DECK_PACKAGE)
     if not isinstance(root, Path):
         # A zipped install: the loader walks a real folder, so say so rather than fail later.
-        from quiz.deck.errors import QuizError
+        from quiz.errors import QuizError
 
         raise QuizError(f"the shipped deck is inside an archive ({root}); install quizlab "
                         "unzipped (pip and pipx do) or pass a deck path")

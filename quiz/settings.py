@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from quiz.deck.errors import QuizError
+from quiz.errors import QuizError
 
 CONFIG_NAME = "config.toml"
 LANGS = ("zh", "en")
@@ -36,6 +36,8 @@ DECK_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 
 class SettingsError(QuizError):
     """A settings file or value that cannot be used; the message names file and key."""
+
+    title = "error.settings_value"
 
 
 @dataclass(frozen=True)

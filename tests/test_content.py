@@ -60,7 +60,7 @@ def test_seed_errors_are_named_as_errors():
 
 
 def test_lab_references_resolve():
-    from quiz.deck.lint import _lab_catalogue
+    from quiz.labs_service import lab_catalogue as _lab_catalogue
 
     deck = load_deck()
     catalogue = _lab_catalogue()

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.deck.errors import QuizError
 from quiz.deck.model import Card, KeyPoint, Misconception
+from quiz.errors import QuizError
 from quiz.grading import EmptyAnswer, Grade, grade, grade_reference
 from quiz.grading.metrics import macro_f1, pearson, quadratic_weighted_kappa
 from quiz.grading.normalize import detect_lang

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quiz.deck.errors import QuizError
+from quiz.errors import QuizError
 from quiz.session import (
     InterviewConfig,
     InterviewEngine,

@@ -14,8 +14,8 @@ import pytest
 
 import labs
 from labs import Finding, Lab, Statement
-from labs.results import all_runs, last_run
-from labs.runner import _run_child, run_lab
+from labs.runner import _run_child
+from quiz.labs_service import all_runs, last_run, run_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 FORGED = {"type": "result", "status": "ok", "findings": [], "env": {}, "error": None}

@@ -13,10 +13,9 @@ import pytest
 
 import labs
 from labs import Finding, Lab, LabUnavailable, Statement
-from labs.results import all_runs, last_run, last_runs
-from labs.runner import run_lab
-from labs.verdicts import claim_verdict
 from quiz.deck.model import Card, Claim, Deck
+from quiz.labs_service import all_runs, last_run, last_runs, run_lab
+from quiz.session.factcheck import claim_verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -182,7 +181,7 @@ def test_run_is_recorded_in_an_existing_study_database(tmp_path, use_lab):
 
 
 def test_unknown_lab_is_a_user_error():
-    from quiz.deck.errors import QuizError
+    from quiz.errors import QuizError
 
     with pytest.raises(QuizError, match="no lab 'nope'"):
         run_lab("nope", quick=True, save=False)
@@ -206,7 +205,7 @@ def test_child_process_without_torch_reports_unavailable(tmp_path, monkeypatch):
 
 def test_importing_labs_does_not_import_torch():
     code = (
-        "import sys, labs; labs.registry(); import labs.runner, labs.results;"
+        "import sys, labs; labs.registry(); import labs.runner, quiz.labs_service;"
         "print(sorted(m for m in ('torch','onnx','onnxruntime','executorch','litert_torch',"
         "'ai_edge_litert','tensorflow') if m in sys.modules))"
     )

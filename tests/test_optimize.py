@@ -15,7 +15,7 @@ import pytest
 from fsrs import Card, Rating, Scheduler
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
-from quiz.deck.errors import QuizError
+from quiz.errors import QuizError
 from quiz.session import optimize
 from quiz.session.optimize import (
     MIN_REVIEWS,

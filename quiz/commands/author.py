@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from quiz.deck.errors import QuizError
+from quiz.errors import QuizError
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,8 +6,9 @@ import argparse
 import json
 import sys
 
-from quiz.deck.errors import DeckError, QuizError
+from quiz.deck.errors import DeckError
 from quiz.deck.model import pick
+from quiz.errors import QuizError
 
 
 def load_deck(path=None):
@@ -74,6 +75,15 @@ def _threshold(text: str) -> float:
     return value
 
 
+def _lab_catalogue() -> dict[str, list[str]] | None:
+    """The labs and their findings that claims may name; None when labs are not installed."""
+    try:
+        from quiz.labs_service import lab_catalogue
+    except ImportError:
+        return None
+    return lab_catalogue()
+
+
 def cmd_lint(args) -> int:
     from quiz.deck.lint import lint_deck, lint_warnings
 
@@ -92,7 +102,7 @@ def cmd_lint(args) -> int:
             print(str(p), file=sys.stderr)
         print(f"{len(e.problems)} problem(s)", file=sys.stderr)
         return 1
-    problems = lint_deck(deck)
+    problems = lint_deck(deck, _lab_catalogue())
     warnings = lint_warnings(deck)
     if args.json:
         print(

@@ -7,7 +7,7 @@ import gc
 import json
 import sys
 
-from quiz.deck.errors import QuizError
+from quiz.errors import QuizError
 
 GC_EVERY = 10_000  # lines between collections in a batch
 

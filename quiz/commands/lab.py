@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from quiz.deck.errors import QuizError
+from quiz.errors import QuizError
 
 HELD = {True: "held", False: "did not hold", None: "inconclusive"}
 
@@ -34,10 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_list(args) -> int:
-    from labs import registry
-    from labs.results import last_run
     from quiz.deck.loader import load_deck
-    from quiz.tui.labinfo import outcome
+    from quiz.labs_service import last_run, registry
+    from quiz.session.factcheck import outcome
 
     deck = load_deck(args.deck)
     rows = []
@@ -84,9 +83,8 @@ def cmd_list(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from labs import registry
-    from labs.runner import run_lab
     from quiz.deck.loader import load_deck
+    from quiz.labs_service import registry, run_lab
 
     known = registry()
     ids = list(known) if args.all else args.ids
@@ -138,7 +136,7 @@ def render_run(run: dict) -> str:
         out.append(f"   {run['error']}")
     for f in run["findings"]:
         out.append(f"   [{HELD[f.get('held')]:>12}] {f['id']}: {f.get('summary', '')}")
-    from quiz.tui.labinfo import outcome, outcome_text
+    from quiz.session.factcheck import outcome, outcome_text
 
     for c in run["claims"]:
         said = outcome_text(outcome(c.get("deck_verdict"), c.get("held"), c.get("verdict")), "en")

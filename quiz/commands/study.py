@@ -9,7 +9,7 @@ import select
 import sys
 from typing import IO
 
-from quiz.deck.errors import QuizError
+from quiz.errors import QuizError
 
 
 def register(sub: argparse._SubParsersAction) -> None:

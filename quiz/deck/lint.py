@@ -3,18 +3,16 @@ findings that exist."""
 
 from __future__ import annotations
 
-from quiz.deck.errors import Problem
 from quiz.deck.model import Deck
+from quiz.errors import Problem
 
 
-def lint_deck(deck: Deck, lab_catalogue: dict[str, list[str]] | None = None) -> list[Problem]:
+def lint_deck(deck: Deck, lab_catalogue: dict[str, list[str]] | None) -> list[Problem]:
     """Cross-reference problems (the loader already enforced the schema).
 
-    ``lab_catalogue`` maps lab id -> finding ids; by default it is read from the `labs`
-    package, which declares its labs without importing torch.
+    ``lab_catalogue`` maps lab id -> finding ids (``quiz.labs_service.lab_catalogue()``:
+    the deck layer does not import ``labs``); None skips the checks of claims' labs.
     """
-    if lab_catalogue is None:
-        lab_catalogue = _lab_catalogue()
     problems: list[Problem] = []
     for c in deck.cards:
         if c.key_points and not any(k.essential for k in c.key_points):
@@ -48,14 +46,6 @@ def lint_deck(deck: Deck, lab_catalogue: dict[str, list[str]] | None = None) -> 
                     )
                 )
     return problems
-
-
-def _lab_catalogue() -> dict[str, list[str]] | None:
-    try:
-        from labs import registry
-    except ImportError:
-        return None
-    return {lab_id: lab.finding_ids() for lab_id, lab in registry().items()}
 
 
 def lint_warnings(deck: Deck) -> list[Problem]:

@@ -12,8 +12,8 @@ import hashlib
 import html
 from pathlib import Path
 
-from quiz.deck.errors import QuizError
 from quiz.deck.model import Card, Deck
+from quiz.errors import QuizError
 
 LANG_ORDER = ("zh", "en")
 FIELDS = ("Id", "Question_zh", "Question_en", "Answer_zh", "Answer_en",

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from quiz.deck.errors import QuizError
+from quiz.errors import QuizError
 
 # `unsure`: the evidence is borderline; the learner compares with the model answer.
 VERDICTS = ("correct", "partial", "wrong", "unsure")

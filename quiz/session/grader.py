@@ -57,7 +57,7 @@ def grade_card(card: Card, answer: str, lang: str | None = None) -> Any:
 
     refs = [t for t in (_without_explanation(a) for a in card.answer.values()) if t.strip()]
     if not refs:
-        from quiz.deck.errors import QuizError
+        from quiz.errors import QuizError
 
         raise QuizError(f"card {card.id!r} has neither key points nor a model answer to grade by")
     lang = lang or (detect_lang(answer) if answer and answer.strip() else None)

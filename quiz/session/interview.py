@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from quiz.deck.errors import QuizError
 from quiz.deck.model import Card, Deck, pick
+from quiz.errors import QuizError
 from quiz.session.clock import Clock, read, utc_now
 from quiz.session.grader import Grader, default_grader, grade_dict
 from quiz.session.report import InterviewReport, QuestionResult, build_report, question_result

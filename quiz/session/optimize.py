@@ -8,23 +8,27 @@ after), and the parameters file in the data folder that the scheduler reads.
 
 from __future__ import annotations
 
-import json
 import math
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, ReviewLog, Scheduler
-from fsrs.scheduler import DEFAULT_PARAMETERS
 
-from quiz.deck.errors import QuizError
+from quiz.errors import QuizError
+
+# The parameters file lives in quiz.session.parameters (the scheduler reads it without
+# loading this module); re-exported here, where `quiz optimize` writes it.
+from quiz.session.parameters import (  # noqa: F401
+    PARAMETERS_FILE,
+    load_parameters,
+    parameters_path,
+    save_parameters,
+)
 from quiz.session.scheduling import fsrs_id
 
-PARAMETERS_FILE = "fsrs-parameters.json"
 # fsrs's Optimizer learns only from reviews made a day or more after the card's previous
 # one, among each card's first 64, and returns the defaults unchanged when it has fewer
 # than one mini-batch (512) of them; below that count we refuse instead of pretending.
@@ -88,8 +92,13 @@ def fit(reviews: Sequence[Review]) -> list[float]:
             f"optimize: the review log has {have} review(s) made a day or more after the "
             f"card's previous review; fitting FSRS needs at least {MIN_REVIEWS} (fsrs's "
             f"optimizer returns the defaults below that). Keep studying and run it again.")
+    # fsrs.optimizer swallows torch's ImportError, so ask first; find_spec looks torch up
+    # without importing it (no core layer imports torch: pyproject.toml's contracts).
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is None:
+        raise QuizError(INSTALL_HINT)
     try:
-        import torch  # noqa: F401  (fsrs.optimizer swallows this ImportError; we say why)
         from fsrs.optimizer import Optimizer
     except ImportError:
         raise QuizError(INSTALL_HINT) from None
@@ -97,47 +106,3 @@ def fit(reviews: Sequence[Review]) -> list[float]:
                       review_datetime=r.reviewed_at, review_duration=r.duration_ms)
             for r in reviews]
     return [float(x) for x in Optimizer(logs).compute_optimal_parameters()]
-
-
-# -- the parameters file ------------------------------------------------------------------
-def parameters_path(data_dir: str | os.PathLike) -> Path:
-    return Path(data_dir) / PARAMETERS_FILE
-
-
-def load_parameters(data_dir: str | os.PathLike) -> tuple[float, ...] | None:
-    """The fitted parameters stored in ``data_dir``, None when there are none.
-
-    QuizError naming the file when it exists but is unusable (the scheduler then keeps the
-    defaults; `quiz optimize` says so)."""
-    path = parameters_path(data_dir)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except OSError as e:
-        raise QuizError(f"{path}: cannot read: {e.strerror or e}") from None
-    try:
-        data = json.loads(raw)
-        params = tuple(float(x) for x in data["parameters"])
-        Scheduler(parameters=params)  # fsrs checks the count and the bounds
-    except (ValueError, TypeError, KeyError) as e:
-        raise QuizError(f"{path}: not usable FSRS parameters ({e}); delete it or run "
-                        "`quiz optimize` again") from None
-    return params
-
-
-def save_parameters(data_dir: str | os.PathLike, parameters: Sequence[float], *,
-                    now: datetime, reviews: int, before: float, after: float) -> Path:
-    """Write the parameters (with how they were fitted) atomically; the file's path."""
-    path = parameters_path(data_dir)
-    body = {"parameters": [round(float(x), 6) for x in parameters], "fitted_at": now.isoformat(),
-            "reviews": reviews, "log_loss": {"before": round(before, 6), "after": round(after, 6)},
-            "defaults": list(DEFAULT_PARAMETERS)}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as e:
-        raise QuizError(f"{path}: cannot write: {e.strerror or e}") from None
-    return path

@@ -44,8 +44,8 @@ def make_scheduler(store=None, **options) -> Scheduler:
     (``fsrs-parameters.json`` beside the database) are used when present and valid; an
     unusable file leaves the defaults (`quiz optimize` names the problem)."""
     if store is not None and "parameters" not in options:
-        from quiz.deck.errors import QuizError
-        from quiz.session.optimize import load_parameters
+        from quiz.errors import QuizError
+        from quiz.session.parameters import load_parameters
 
         try:
             fitted = load_parameters(Path(store.path).parent)

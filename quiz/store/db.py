@@ -26,7 +26,7 @@ from pathlib import Path
 from types import EllipsisType
 from typing import Any
 
-from quiz.deck.errors import QuizError
+from quiz.errors import QuizError
 from quiz.store.records import (
     Attempt,
     InterviewAnswer,
@@ -53,6 +53,8 @@ LOCK_NOTICE_S = 2.0
 class StoreError(QuizError):
     """The database cannot be used: corrupt, foreign, too new, or not writable."""
 
+    title = "error.db"
+
 
 class UnusableDatabase(StoreError):
     """The file exists but is not a quizlab database we can read. ``--reset-db`` moves it
@@ -62,13 +64,19 @@ class UnusableDatabase(StoreError):
 class DatabaseLocked(StoreError):
     """Another program holds the database's lock past the busy timeout; the file is sound."""
 
+    title = "error.db_locked"
+
 
 class DiskError(StoreError):
     """An I/O error or a full disk: nothing is wrong with the file that a reset would fix."""
 
+    title = "error.disk"
+
 
 class ReadOnlyDatabase(StoreError):
     """The database (or its folder, or its -wal/-shm files) cannot be written."""
+
+    title = "error.db_readonly"
 
 
 # SQLite's primary result codes (extended codes carry them in the low byte).

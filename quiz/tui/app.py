@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.dom import DOMNode
 from textual.reactive import reactive
 
-from quiz.deck.errors import DeckError, QuizError
+from quiz.deck.errors import DeckError
+from quiz.errors import QuizError
+from quiz.tui.bindings import localize_bindings
 from quiz.tui.commands import QuizCommands
-from quiz.tui.i18n import BINDING_GROUPS, t
+from quiz.tui.i18n import t
 from quiz.tui.messages import LabFailed, LabFinished, LabLog, LabProgress
 
 if TYPE_CHECKING:
@@ -30,19 +31,6 @@ if TYPE_CHECKING:
 
 MODES = ("study", "custom", "interview", "labs", "browse", "stats", "settings")
 THEMES = ("textual-dark", "textual-light")
-
-
-def localize_bindings(node: DOMNode, lang: str) -> None:
-    """Give every binding with an id the description ``key.<id>`` in ``lang``."""
-    for bindings in node._bindings.key_to_bindings.values():
-        for i, b in enumerate(bindings):
-            if b.id in BINDING_GROUPS and b.group is not None:
-                b = bindings[i] = replace(b, group=Binding.Group(
-                    t(BINDING_GROUPS[b.id], lang), compact=b.group.compact))
-            if b.id:
-                text = t(f"key.{b.id}", lang)
-                if text != f"key.{b.id}" and text != b.description:
-                    bindings[i] = replace(b, description=text)
 
 
 class LabState:

@@ -340,6 +340,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "settings.broken": {"zh": "设置文件 {path} 有错误，修正前不会改写它。",
                         "en": "{path} has an error: it is not rewritten until you fix it."},
     "error.lab": {"zh": "实验出错", "en": "Lab error"},
+    # Titles of the errors that carry their own (quiz.errors.QuizError.title and subclasses).
+    "error.db_locked": {"zh": "数据库被占用", "en": "Database busy"},
+    "error.db_readonly": {"zh": "数据库不可写", "en": "Database is read-only"},
+    "error.disk": {"zh": "磁盘错误", "en": "Disk error"},
+    "error.settings_value": {"zh": "设置有误", "en": "Invalid setting"},
     "error.ok": {"zh": "确定", "en": "OK"},
     "cmd.card": {"zh": "跳到卡片", "en": "Jump to card"},
     "cmd.interview": {"zh": "开始模拟面试", "en": "Start interview"},

@@ -1,10 +1,24 @@
-"""What the TUI reads from the labs package, guarded so a missing or broken labs package
-shows as "no labs" instead of an exception. Importing ``labs`` never imports torch."""
+"""What the TUI reads about labs, guarded so a missing or broken labs package shows as
+"no labs" instead of an exception. Importing ``labs`` never imports torch.
+
+The outcome of a claim (``outcome``, ``claim_outcome``, ``outcome_text``) is worked out in
+``quiz.session.factcheck`` and re-exported here; runs are run and read through
+``quiz.labs_service``; what is left here is how the TUI shows them.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+from quiz.session.factcheck import (  # noqa: F401 - re-exported for the screens
+    OUTCOME_TEXT,
+    OUTCOMES,
+    claim_entry,
+    claim_outcome,
+    outcome,
+    outcome_text,
+)
 
 
 def registry() -> dict[str, Any]:
@@ -20,11 +34,10 @@ def registry() -> dict[str, Any]:
 
 
 def last_run(data_dir: Path, lab_id: str) -> dict[str, Any] | None:
+    """The newest saved run of a lab (its record), or None."""
     try:
-        from labs.results import last_run as _last_run
-    except ImportError:
-        return None
-    try:
+        from quiz.labs_service import last_run as _last_run
+
         return _last_run(data_dir, lab_id)
     except Exception:  # noqa: BLE001
         return None
@@ -32,32 +45,10 @@ def last_run(data_dir: Path, lab_id: str) -> dict[str, Any] | None:
 
 def claim_verdict(run: dict[str, Any] | None, card_id: str, claim_id: str) -> str | None:
     """The lab's verdict (supported/refuted/inconclusive) on one claim of a card."""
-    entry = _claim_entry(run, card_id, claim_id)
+    entry = claim_entry(run, card_id, claim_id)
     return entry.get("verdict") if entry else None
 
 
-def _claim_entry(run: dict[str, Any] | None, card_id: str, claim_id: str) -> dict | None:
-    for c in (run or {}).get("claims") or ():
-        if c.get("card") == card_id and c.get("claim") == claim_id:
-            return c
-    return None
-
-
-# What a run says about a seed statement, in words that cannot be misread. The runner's
-# verdict is about the seed's statement ("refuted" = the seed was wrong), and it files a
-# partly true or outdated statement under "refuted" when the deck's correction held; here
-# such a statement keeps the card's own verdict, with the lab confirming the correction.
-OUTCOMES = ("supported", "refuted", "partly", "outdated", "contradicted", "inconclusive")
-OUTCOME_TEXT = {
-    "en": {"supported": "seed claim supported", "refuted": "seed claim refuted",
-           "partly": "seed claim partly true (the correction holds)",
-           "outdated": "seed claim outdated (the correction holds)",
-           "contradicted": "the deck's correction did not hold",
-           "inconclusive": "inconclusive"},
-    "zh": {"supported": "原说法得到支持", "refuted": "原说法被推翻",
-           "partly": "原说法部分正确（更正成立）", "outdated": "原说法已过时（更正成立）",
-           "contradicted": "题库的更正未得到证实", "inconclusive": "无定论"},
-}
 OUTCOME_STYLE = {"supported": "green", "refuted": "red", "partly": "yellow",
                  "outdated": "yellow", "contradicted": "bold red", "inconclusive": "dim"}
 OUTCOME_MARK = {"supported": "✓", "refuted": "✗", "partly": "~", "outdated": "~",
@@ -66,38 +57,6 @@ LEGEND = {
     "en": "seed claims: ✓ supported ✗ refuted ~ partly true / outdated ? open",
     "zh": "原题说法：✓ 被支持 ✗ 被推翻 ~ 部分正确 / 已过时 ? 无定论",
 }
-
-
-def outcome(deck_verdict: str | None, held: bool | None, verdict: str | None = None) -> str:
-    """The outcome key for a claim the deck judged ``deck_verdict`` whose finding ``held``.
-
-    Without ``held`` (an older run), the runner's ``verdict`` is read with the deck's."""
-    if held is None and verdict in ("supported", "refuted") and deck_verdict:
-        # runner: true -> supported iff held; otherwise refuted iff held
-        held = (verdict == "supported") == (deck_verdict == "true")
-    if held is None:
-        return "inconclusive"
-    if deck_verdict == "true":
-        return "supported" if held else "refuted"
-    if deck_verdict in ("partly", "outdated"):
-        return deck_verdict if held else "contradicted"
-    return "refuted" if held else "supported"  # false (or unknown): the finding is the truth
-
-
-def claim_outcome(run: dict[str, Any] | None, card_id: str, claim_id: str,
-                  deck_verdict: str | None = None) -> str | None:
-    """The outcome of one card claim in ``run`` (None when the run did not check it).
-
-    ``deck_verdict`` is the card's verdict now (the run's copy may predate an edit)."""
-    entry = _claim_entry(run, card_id, claim_id)
-    if entry is None:
-        return None
-    return outcome(deck_verdict or entry.get("deck_verdict"), entry.get("held"),
-                   entry.get("verdict"))
-
-
-def outcome_text(key: str, lang: str) -> str:
-    return OUTCOME_TEXT.get(lang, OUTCOME_TEXT["en"]).get(key, key)
 
 
 def run_date(run: dict[str, Any] | None) -> str:
@@ -129,8 +88,8 @@ def curves(evidence: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
 
 
 def run_lab(lab_id: str, **kwargs: Any) -> dict[str, Any]:
-    """``labs.runner.run_lab`` (blocking: call it from a thread worker)."""
-    from labs.runner import run_lab as _run_lab
+    """``quiz.labs_service.run_lab`` (blocking: call it from a thread worker)."""
+    from quiz.labs_service import run_lab as _run_lab
 
     return _run_lab(lab_id, **kwargs)
 

@@ -50,7 +50,7 @@ def clock() -> ManualClock:
 def fake_labs(monkeypatch):
     """A registry with one fake lab whose run reports progress, logs and returns a curve.
 
-    ``calls`` records each run; ``stored`` plays labs.results (last run per lab)."""
+    ``calls`` records each run; ``stored`` plays the saved runs (last run per lab)."""
     state: dict[str, Any] = {"calls": [], "stored": {}}
 
     def run_lab(lab_id, *, quick, progress, log, data_dir=None, deck=None, store=None):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.screen import ModalScreen, Screen
 
-from quiz.deck.errors import QuizError
+from quiz.errors import QuizError
+from quiz.tui.bindings import localize_bindings
 from quiz.tui.i18n import t
 
 
@@ -24,8 +25,6 @@ class LangMixin:
         return t(key, self.lang, **fmt)
 
     def _localize(self) -> None:
-        from quiz.tui.app import localize_bindings
-
         localize_bindings(self, self.lang)  # type: ignore[arg-type]
 
     async def apply_lang(self) -> None:

@@ -24,7 +24,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from quiz.deck.errors import QuizError
+from quiz.errors import QuizError
 from quiz.tui.screens.base import QuizScreen, error_text
 from quiz.tui.widgets.footer import QuizFooter
 

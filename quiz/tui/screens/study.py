@@ -19,8 +19,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Collapsible, Header, Static, TextArea
 
-from quiz.deck.errors import QuizError
 from quiz.deck.model import pick
+from quiz.errors import QuizError
 from quiz.tui.screens.base import QuizScreen, error_text
 from quiz.tui.widgets.cardinfo import card_info_text, verdict_label
 from quiz.tui.widgets.cardtext import (

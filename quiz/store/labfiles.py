@@ -1,4 +1,9 @@
-"""Where lab runs are kept: one JSON file per run under ``<data dir>/lab-runs/<lab>/``."""
+"""Lab runs as files: one JSON record per run under ``<data dir>/lab-runs/<lab>/``.
+
+A record is ``labs.LabRun.to_json()`` plus the deck's ``claims`` (``quiz.session.factcheck``)
+and, once read back, its ``path``. ``quiz.labs_service`` writes and reads them; this module
+knows nothing of labs, so the store layer stays below it.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+RUNS_DIR = "lab-runs"
+
 
 def runs_dir(data_dir: str | os.PathLike | None) -> Path:
     from quiz.paths import data_dir as resolve
 
-    return resolve(data_dir) / "lab-runs"
+    return resolve(data_dir) / RUNS_DIR
 
 
 def save_run(data_dir: str | os.PathLike | None, run: dict[str, Any]) -> Path:
@@ -114,14 +121,3 @@ def _warn_stderr(message: str) -> None:
 def last_run(data_dir: str | os.PathLike | None, lab_id: str) -> dict[str, Any] | None:
     runs = all_runs(data_dir, lab_id)
     return runs[0] if runs else None
-
-
-def last_runs(data_dir: str | os.PathLike | None) -> dict[str, dict[str, Any]]:
-    from labs import MODULES
-
-    out = {}
-    for lab_id in MODULES:
-        run = last_run(data_dir, lab_id)
-        if run is not None:
-            out[lab_id] = run
-    return out
