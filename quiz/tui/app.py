@@ -254,10 +254,7 @@ class QuizApp(App):
                 self.store  # noqa: B018 - open it now: a broken database stops here, not mid-screen
             screen = self._make_screen(mode)
         except QuizError as e:
-            from quiz.store.db import StoreError
-
-            title = "error.db" if isinstance(e, StoreError) else "error.title"
-            self.show_error(t(title, self.lang), str(e))
+            self.report_error(e)
             return
         self.push_screen(screen)
 
@@ -312,6 +309,13 @@ class QuizApp(App):
         if not isinstance(self.screen, LabsScreen):
             self.open_mode("labs")
         self.call_after_refresh(self.start_lab, lab_id)
+
+    def report_error(self, e: BaseException) -> None:
+        """The one reporter: every error a screen meets reaches the user here, titled by its
+        type (quiz.errors: each QuizError names its title; anything else is a bug)."""
+        from quiz.tui.screens.base import error_text, error_title
+
+        self.show_error(t(error_title(e), self.lang), error_text(e))
 
     def show_error(self, title: str, message: str) -> None:
         """An error the user should read: a modal, and the app keeps running."""

@@ -325,6 +325,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "error.no_deck": {"zh": "题库没有加载成功：用 quiz lint 检查并修正后重新打开。",
                       "en": "The deck did not load: check it with `quiz lint`, fix it, reopen."},
     "error.db": {"zh": "数据库错误", "en": "Database error"},
+    "error.bug": {"zh": "意外错误（quizlab 的缺陷，请报告）",
+                  "en": "Unexpected error (a bug in quizlab; please report it)"},
     "db.locked_title": {"zh": "数据库被占用", "en": "Database locked"},
     "db.locked_wait": {"zh": "另一个程序正占用数据库。你的答案已保留，锁一释放就保存；"
                                 "可以继续查看，退出时会把未保存的内容打印出来。",

@@ -658,3 +658,27 @@ async def test_long_finding_summary_is_shown_in_full(make_app, fake_labs):
         assert detail.display
         shown = " ".join(str(detail.render()).split())
         assert "speed-grows" in shown and summary in shown  # the whole sentence, end included
+
+
+async def test_an_error_is_titled_by_its_type_not_by_the_call_site(make_app):
+    """One reporter (QuizApp.report_error): a grader bug is "Unexpected error", not the
+    "Database error" the study screen used to put above every failure; a disk error while
+    saving is a "Disk error"."""
+    from quiz.store.db import DiskError
+
+    def broken_grader(card, answer, lang=None):
+        raise ZeroDivisionError("division by zero")
+
+    def full_disk(card, answer, lang=None):
+        raise DiskError("quiz.db: the disk is full; free some space and try again")
+
+    for grader, title in ((broken_grader, "Unexpected error"), (full_disk, "Disk error")):
+        app = make_app(grader=grader)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.press("s")
+            await pilot.pause()
+            await pilot.press(*"some answer", "ctrl+s")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "ErrorModal"
+            assert app.screen.title_text.startswith(title), app.screen.title_text
+            assert "Database error" not in app.screen.title_text

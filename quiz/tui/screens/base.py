@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from textual.screen import ModalScreen, Screen
 
 from quiz.errors import QuizError
 from quiz.tui.bindings import localize_bindings
 from quiz.tui.i18n import t
 
+T = TypeVar("T")
+
 
 def error_text(e: BaseException) -> str:
     """A user-facing error as is; anything else with its type, so a bug is still legible."""
     return str(e) if isinstance(e, QuizError) else f"{type(e).__name__}: {e}"
+
+
+def error_title(e: BaseException) -> str:
+    """The i18n key of the title an error is shown under: its type's own (a StoreError is a
+    "Database error", a DiskError a "Disk error"); anything that is not a QuizError is a
+    bug, and says so, rather than posing as a database error."""
+    return e.title if isinstance(e, QuizError) else "error.bug"
+
+
+def guarded(method: Callable[..., T]) -> Callable[..., T | None]:
+    """The one guard on screens: an action or handler that raises shows the error through
+    the app's reporter (a modal titled by the error's type) and the app goes on."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> T | None:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as e:  # noqa: BLE001 - reported, never a traceback
+            self.app.report_error(e)
+            return None
+
+    return wrapper
 
 
 class LangMixin:

@@ -171,10 +171,8 @@ class CardScreen(QuizScreen):
 
         try:
             self.app.store  # noqa: B018 - a broken database stops here
-        except Exception as e:  # noqa: BLE001 - shown, never a traceback
-            from quiz.tui.screens.base import error_text
-
-            self.app.show_error(self.t("error.db"), error_text(e))
+        except Exception as e:  # noqa: BLE001 - reported, never a traceback
+            self.app.report_error(e)
             return
         self.app.push_screen(StudyScreen(card_id=self.card.id))
 

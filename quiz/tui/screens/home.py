@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.widgets import Header, Static
 
 from quiz.session.limits import done_today, left_today
-from quiz.tui.screens.base import QuizScreen, error_text
+from quiz.tui.screens.base import QuizScreen, error_text, error_title
 from quiz.tui.widgets.footer import QuizFooter
 
 MOVE = Binding.Group("Move", compact=True)
@@ -103,7 +103,8 @@ class HomeScreen(QuizScreen):
                                                 reviews_per_day=limits.reviews_per_day,
                                                 new_per_day=limits.new_per_day)
         except Exception as e:  # noqa: BLE001 - shown, never a traceback
-            self.app.notify(error_text(e), title=self.t("error.db"), severity="error", timeout=10)
+            self.app.notify(error_text(e), title=self.t(error_title(e)), severity="error",
+                            timeout=10)
             return f"{n} {self.t('home.cards')}"
         due = min(reviews_left,
                   day.due_today((s.due for cid, s in states.items() if cid in ids), now))

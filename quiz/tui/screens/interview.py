@@ -25,7 +25,7 @@ from textual.widgets import (
 )
 
 from quiz.errors import QuizError
-from quiz.tui.screens.base import QuizScreen, error_text
+from quiz.tui.screens.base import QuizScreen
 from quiz.tui.widgets.footer import QuizFooter
 
 # How often the countdown is redrawn (and the engine asked whether time ran out).
@@ -265,7 +265,7 @@ class InterviewScreen(QuizScreen):
             if quiet and self._tick_error == position:
                 return
             self._tick_error = position
-            self.app.show_error(self.t("error.db"), error_text(e))
+            self.app.report_error(e)
 
         self.saving = True
         pending = self.app.writer.run(work, ok, failed, unsaved=unsaved)
@@ -443,7 +443,7 @@ class InterviewReportScreen(QuizScreen):
             self.notify(str(e), severity="warning")
             return
         except Exception as e:  # noqa: BLE001 - shown, never a traceback
-            self.app.show_error(self.t("error.db"), error_text(e))
+            self.app.report_error(e)
             return
         self._totals()
         q = self.report.questions[position]

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 
-from quiz.tui.screens.base import QuizScreen, error_text
+from quiz.tui.screens.base import QuizScreen, guarded
 from quiz.tui.widgets.footer import QuizFooter
 
 INTERVIEW_ROWS = 50
@@ -55,16 +55,13 @@ class StatsScreen(QuizScreen):
         self.sub_title = self.t("stats.title")
         self.action_refresh_stats()
 
+    @guarded
     def action_refresh_stats(self) -> None:
         from quiz.session.stats import compute_stats
 
         app = self.app
-        try:
-            st = compute_stats(app.store, app.deck, app.now(), day=app.study_day,
-                               scheduler=_scheduler(app.settings, app.store))
-        except Exception as e:  # noqa: BLE001 - shown, never a traceback
-            app.show_error(self.t("error.db"), error_text(e))
-            return
+        st = compute_stats(app.store, app.deck, app.now(), day=app.study_day,
+                           scheduler=_scheduler(app.settings, app.store))
         total = sum(n for _, n in st.reviews_per_day)
         buckets = ", ".join(f"{b.interval} {_pct(b.rate)} ({b.reviews})"
                             for b in st.retention_measured if b.reviews)
@@ -107,17 +104,14 @@ class StatsScreen(QuizScreen):
             notes.append(self.t("stats.orphans", ids=", ".join(st.orphans)))
         self.query_one("#stats-orphans", Static).update(Text("\n".join(notes)))
 
+    @guarded
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id != "stats-interviews" or event.row_key.value is None:
             return
         from quiz.session.interview import report_from_store
         from quiz.tui.screens.interview import InterviewReportScreen
 
-        try:
-            report = report_from_store(self.app.store, self.app.deck, int(event.row_key.value))
-        except Exception as e:  # noqa: BLE001 - shown, never a traceback
-            self.app.show_error(self.t("error.db"), error_text(e))
-            return
+        report = report_from_store(self.app.store, self.app.deck, int(event.row_key.value))
         self.app.push_screen(InterviewReportScreen(report, reopened=True))
 
     def plot(self, per_day: list[tuple[str, int]]) -> None:

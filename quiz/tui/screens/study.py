@@ -21,7 +21,7 @@ from textual.widgets import Button, Collapsible, Header, Static, TextArea
 
 from quiz.deck.model import pick
 from quiz.errors import QuizError
-from quiz.tui.screens.base import QuizScreen, error_text
+from quiz.tui.screens.base import QuizScreen, error_text, guarded
 from quiz.tui.widgets.cardinfo import card_info_text, verdict_label
 from quiz.tui.widgets.cardtext import (
     factcheck_text,
@@ -119,11 +119,11 @@ class StudyScreen(QuizScreen):
     def on_mount(self) -> None:
         ta = self.query_one("#study-answer", TextArea)
         ta.cursor_blink = not self.app.is_headless
-        try:
-            self.session = self._new_session("practice" if self.practice else "study")
-        except Exception as e:  # noqa: BLE001 - shown, never a traceback
-            self.app.show_error(self.t("error.db"), error_text(e))
-            return
+        self._start()
+
+    @guarded
+    def _start(self) -> None:
+        self.session = self._new_session("practice" if self.practice else "study")
         self.next_card()
 
     def _new_session(self, mode: str):
@@ -148,12 +148,9 @@ class StudyScreen(QuizScreen):
         return session
 
     # -- state changes -----------------------------------------------------------------------
+    @guarded
     def next_card(self) -> None:
-        try:
-            self.item = self.session.next_card()
-        except Exception as e:  # noqa: BLE001 - shown, never a traceback
-            self.app.show_error(self.t("error.db"), error_text(e))
-            return
+        self.item = self.session.next_card()
         if self.item is None and self.card_id is not None and self.last_rated is not None:
             self.app.pop_screen()  # "study this card now" done: back to the card
             return
@@ -204,7 +201,7 @@ class StudyScreen(QuizScreen):
 
         def failed(e: BaseException) -> None:
             settle()
-            self.app.show_error(self.t(title), error_text(e))
+            self.app.report_error(e)
 
         self.saving = True
         pending = self.app.writer.run(work, ok, failed, unsaved=unsaved)
