@@ -353,11 +353,7 @@ class QuizApp(App):
 
     def watch_lang(self, lang: str) -> None:
         self._remember(lang=lang)
-        localize_bindings(self, lang)
-        for screen in self.screen_stack:
-            apply = getattr(screen, "apply_lang", None)
-            if apply is not None:
-                self.call_later(apply)
+        localize_bindings(self, lang)  # the screens follow through their own watchers
         self.refresh_bindings()
         self.notify(t("lang.switched", lang), timeout=2)
 

@@ -63,6 +63,14 @@ class LangMixin:
         self.populate()
         self.refresh_bindings()  # type: ignore[attr-defined]
 
+    def _follow_lang(self) -> None:
+        """Re-render on a language switch: Textual's own watcher on the app's ``lang``
+        (dropped when the screen closes), not a fan-out from the app."""
+        self.watch(self.app, "lang", self._lang_changed, init=False)  # type: ignore[attr-defined]
+
+    def _lang_changed(self, lang: str) -> None:
+        self.app.call_later(self.apply_lang)  # type: ignore[attr-defined]
+
     def populate(self) -> None:
         """Fill widgets with data after compose (tables, figures); called on mount too."""
 
@@ -71,8 +79,10 @@ class QuizScreen(LangMixin, Screen):
     def on_mount(self) -> None:
         # Textual calls on_mount of every class in the MRO, so subclasses need not chain.
         self._localize()
+        self._follow_lang()
 
 
 class QuizModal(LangMixin, ModalScreen):
     def on_mount(self) -> None:
         self._localize()
+        self._follow_lang()
