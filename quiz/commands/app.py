@@ -76,17 +76,17 @@ def open_app(args: argparse.Namespace, mode: str | None = None) -> int:
               "use the headless commands: " + ", ".join(HEADLESS) + "; see `quiz --help`.",
               file=sys.stderr)
         return 1
+    from quiz.services import Services
     from quiz.tui.app import QuizApp
 
-    app = QuizApp(deck_path=path, data_dir=getattr(args, "data_dir", None),
-                  lang=getattr(args, "lang", None), mode=mode)
-    app.reset_db = bool(getattr(args, "reset_db", False))
-    app.study_tags = tags if mode in ("study", "practice") else ()
+    services = Services.from_args(args)
     # `quiz interview --questions N ...` prefills the interview form.
-    if mode == "interview":
-        app.interview_defaults = {k: getattr(args, k) for k in (
-            "questions", "seconds_per_question", "total_minutes", "tags", "seed")
-            if getattr(args, k, None) not in (None, [], ())}
+    defaults = {k: getattr(args, k) for k in (
+        "questions", "seconds_per_question", "total_minutes", "tags", "seed")
+        if getattr(args, k, None) not in (None, [], ())} if mode == "interview" else {}
+    app = QuizApp(services, lang=getattr(args, "lang", None), mode=mode,
+                  study_tags=tags if mode in ("study", "practice") else (),
+                  interview_defaults=defaults)
     app.run()
     if print_unsaved(app.writer.unsaved, sys.stderr):
         return 1

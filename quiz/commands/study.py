@@ -53,9 +53,9 @@ def _reset_option(p: argparse.ArgumentParser) -> None:
 
 
 def _open_store(args):
-    from quiz.store import open_store
+    from quiz.services import Services
 
-    store = open_store(args.data_dir, reset=getattr(args, "reset_db", False))
+    store = Services.from_args(args).open_store()
     if store.moved_aside is not None:
         print(f"quiz: moved the unusable database aside to {store.moved_aside}; "
               f"started a fresh {store.path}", file=sys.stderr)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from quiz.tui.messages import LabFailed, LabFinished, LabLog, LabProgress
 
 if TYPE_CHECKING:
     from quiz.deck.model import Deck
+    from quiz.services import Services
     from quiz.store.db import Store
 
 MODES = ("study", "custom", "interview", "labs", "browse", "stats", "settings")
@@ -60,18 +61,25 @@ class QuizApp(App):
 
     lang: reactive[str] = reactive("zh", init=False)
 
-    def __init__(self, deck_path: str | os.PathLike | None = None,
-                 data_dir: str | os.PathLike | None = None, lang: str | None = None,
-                 mode: str | None = None, clock=None, grader=None,
-                 settings_path: str | os.PathLike | None = None) -> None:
+    def __init__(self, services: Services | None = None, *, lang: str | None = None,
+                 mode: str | None = None, study_tags: tuple[str, ...] = (),
+                 interview_defaults: dict[str, Any] | None = None,
+                 deck_path: str | os.PathLike | None = None,
+                 data_dir: str | os.PathLike | None = None, clock=None, grader=None,
+                 settings_path: str | os.PathLike | None = None,
+                 reset_db: bool = False) -> None:
+        """``services``: built by quiz.commands (Services.from_args). Without it, one is
+        built from the keywords (deck_path ... reset_db), as the tests do."""
         super().__init__()
-        self.deck_path = deck_path
-        self.data_dir_override = data_dir
+        if services is None:
+            from quiz.services import Services
+
+            services = Services(deck_path=deck_path, data_dir=data_dir, clock=clock,
+                                grader=grader, settings_path=settings_path, reset_db=reset_db)
+        self.services = services
         self.start_mode = mode
-        self.grader = grader  # None: the real grader, imported when first needed
-        # quiz.session is imported when a mode needs it (its package pulls in fsrs), so the
-        # default clock is defined here rather than taken from quiz.session.clock.
-        self.clock = clock if clock is not None else _utc_now
+        self.interview_defaults = dict(interview_defaults or {})  # `quiz interview --questions`
+        self.study_tags = tuple(study_tags)  # `quiz study --tags T`: custom study by tag
         self._deck: Deck | None = None
         self._deck_error: DeckError | None = None
         # Title, languages and card ids: all the home screen needs. From the cache when the
@@ -87,19 +95,40 @@ class QuizApp(App):
         # thread while another program holds the database (the screen stays live).
         self.writer = Writer(self)
         self.lab_state = LabState()
-        self.reset_db = False  # --reset-db: move an unusable database aside
-        self.interview_defaults: dict[str, Any] = {}  # from `quiz interview --questions ...`
-        self.study_tags: tuple[str, ...] = ()  # `quiz study --tags T`: custom study by tag
         self._lang_given = lang
         if lang:
             self.set_reactive(QuizApp.lang, lang)
-        self._load_settings(settings_path)
+        self._load_settings()
+
+    # -- what the services hold, read-only here ----------------------------------------------
+    @property
+    def deck_path(self):
+        return self.services.deck_path
+
+    @property
+    def data_dir(self) -> Path:
+        return self.services.data_dir
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.services.cache_dir
+
+    @property
+    def settings_path(self) -> Path:
+        return self.services.settings_path
+
+    @property
+    def clock(self):
+        return self.services.clock
+
+    @property
+    def grader(self):
+        return self.services.grader
 
     # -- settings --------------------------------------------------------------------------
-    def _load_settings(self, path: str | os.PathLike | None) -> None:
+    def _load_settings(self) -> None:
         from quiz import settings as S
 
-        self.settings_path = Path(path) if path else S.config_path(self.data_dir_override)
         self.settings_error: str | None = None
         try:
             self.settings = S.load(self.settings_path)
@@ -146,10 +175,9 @@ class QuizApp(App):
     # -- start -----------------------------------------------------------------------------
     def get_default_screen(self):
         """Home is the bottom screen (no blank default screen to build first)."""
-        from quiz.deck.cache import load_summary
         from quiz.tui.screens.home import HomeScreen
 
-        self.summary = load_summary(self.deck_path, self.cache_dir, warn=self.cache_warning)
+        self.summary = self.services.load_summary(warn=self.cache_warning)
         if self.summary is None:
             try:
                 self.load_deck()
@@ -187,9 +215,9 @@ class QuizApp(App):
             self.call_after_refresh(self.open_mode, self.start_mode)
 
     def load_deck(self) -> Deck:
-        from quiz.deck.cache import load_deck_cached, summary
+        from quiz.deck.cache import summary
 
-        self._deck = load_deck_cached(self.deck_path, self.cache_dir, warn=self.cache_warning)
+        self._deck = self.services.load_deck(warn=self.cache_warning)
         self.summary = summary(self._deck)
         return self._deck
 
@@ -206,33 +234,24 @@ class QuizApp(App):
         return self._deck
 
     @property
-    def cache_dir(self) -> Path:
-        return self.data_dir / "cache"
-
-    @property
-    def data_dir(self) -> Path:
-        from quiz.paths import data_dir
-
-        return data_dir(self.data_dir_override)
-
-    @property
     def store(self) -> Store:
-        """The progress database, opened on first use; raises StoreError (a QuizError)."""
-        if self._store is None:
-            from quiz.store.db import Store
+        """The progress database: ``open_store()``'s, opened on first use."""
+        return self._store if self._store is not None else self.open_store()
 
-            self._store = Store.open(self.data_dir, reset=self.reset_db)
-            self.writer.attach(self._store)
-            if self._store.moved_aside is not None:
-                self.notify(f"{self._store.moved_aside}", title="--reset-db", timeout=10)
+    def open_store(self) -> Store:
+        """Open the database once (Services.open_store; raises StoreError, a QuizError):
+        its writes go through the writer, and a file --reset-db moved aside is told."""
+        if self._store is None:
+            store = self.services.open_store()
+            self.writer.attach(store)
+            self._store = store
+            if store.moved_aside is not None:
+                self.notify(f"{store.moved_aside}", title="--reset-db", timeout=10)
         return self._store
 
     def now(self) -> datetime:
         """The injected clock's reading as an aware UTC datetime."""
-        value = self.clock()
-        if isinstance(value, (int, float)):
-            return datetime.fromtimestamp(value, UTC)
-        return value.astimezone(UTC)
+        return self.services.now()
 
     def on_store_call(self, message) -> None:
         """A worker's write finished (or waits): its follow-up runs here, on the UI thread."""
@@ -240,8 +259,7 @@ class QuizApp(App):
 
     def on_unmount(self) -> None:
         self.writer.close()  # a write still waiting for a lock gives up (its answer printed)
-        if self._store is not None:
-            self._store.close()
+        self.services.close()
 
     # -- navigation ------------------------------------------------------------------------
     def open_mode(self, mode: str) -> None:
@@ -251,7 +269,7 @@ class QuizApp(App):
             return
         try:
             if mode in ("study", "practice", "custom", "interview", "stats"):
-                self.store  # noqa: B018 - open it now: a broken database stops here, not mid-screen
+                self.open_store()  # now: a broken database stops here, not mid-screen
             screen = self._make_screen(mode)
         except QuizError as e:
             self.report_error(e)
@@ -420,7 +438,3 @@ class QuizApp(App):
             handler = getattr(screen, "lab_event", None)
             if handler is not None:
                 handler(msg)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
