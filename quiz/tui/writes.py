@@ -94,6 +94,8 @@ class Writer:
         def on_ui() -> None:
             self.pending -= 1
             if saved:
+                # The "locked" notice would go on saying the answer waits: replace it.
+                self.app.clear_notifications()
                 self.app.notify(self._t("db.saved_after_lock"), timeout=4)
             fn(arg)
 
