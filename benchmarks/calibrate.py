@@ -1,7 +1,19 @@
-"""Fit the grader's thresholds on the TUNE split of the blind set; write calibration.json.
+"""Fit the grader's verdict on the TUNE split of the blind set; write calibration.json.
 
-    .venv/bin/python benchmarks/calibrate.py            # search, print, do not write
+    .venv/bin/python benchmarks/calibrate.py            # fit the verdict model, print, no write
     .venv/bin/python benchmarks/calibrate.py --write    # also write quiz/grading/calibration.json
+    .venv/bin/python benchmarks/calibrate.py --rule     # re-search the rule's thresholds instead
+
+The verdict model (quiz/grading/verdict_model.py) is a multinomial logistic regression over
+the grader's evidence, fitted with scikit-learn (the `dev` extra; the app only reads the
+numbers). Its figures are cross-validated by card (5 folds: each fold's model never saw the
+cards it is scored on, like the held-out cards of the test split); the probability above
+which a would-be `correct` answer becomes `unsure` is chosen on those out-of-fold
+predictions by the objective of the rule's search below (at most 15 % unsure; an unsure
+counts half right; each wrong answer graded correct costs five disagreements).
+The final model is then fitted on all of tune.
+
+The threshold rule (--rule) is kept for grade_reference and as the fallback:
 
 Only tests/data/grading_blind/tune.jsonl is read (the test split stays unread until the
 figures are reported by blind_eval.py). The search is a seeded coordinate ascent over the
@@ -24,7 +36,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from quiz.grading import grade  # noqa: E402
-from quiz.grading.policy import CALIBRATION, SHIPPED, Policy  # noqa: E402
+from quiz.grading.grade import grade_evidence  # noqa: E402
+from quiz.grading.policy import CALIBRATION, SHIPPED, Policy, decide_evidence  # noqa: E402
+from quiz.grading.verdict_model import CLASSES, FEATURES, VerdictModel, features  # noqa: E402
+
+# the model's settings, chosen once by grouped CV on tune (C: inverse L2 strength; a
+# `correct` label weighs less so the model does not buy agreement with wrong->correct)
+MODEL_C = 0.3
+CLASS_WEIGHT = {0: 1.0, 1: 1.0, 2: 0.7}
+UNSURE_GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 1.0)
+ESSENTIAL_FLOOR = 60.0
 
 GRID = {
     "point_found": [55.0, 60.0, 65.0, 70.0, 75.0],
@@ -54,10 +75,11 @@ def objective(rows, cards, policy: Policy, deck=None) -> tuple[float, dict]:
     model_misses = 0
     for card in (deck.cards if deck is not None else ()):
         for lang, text in card.answer.items():
-            if card.key_points and grade(card, text, lang, policy=policy).verdict != "correct":
+            if card.key_points and grade(card, text, lang, policy=policy,
+                                         model=None).verdict != "correct":
                 model_misses += 1
     for r, card in zip(rows, cards, strict=True):
-        v = grade(card, r["answer"], policy=policy).verdict
+        v = grade(card, r["answer"], policy=policy, model=None).verdict
         if v == "unsure":
             unsure += 1
         elif v == r["label"]:
@@ -73,9 +95,87 @@ def objective(rows, cards, policy: Policy, deck=None) -> tuple[float, dict]:
     return value, stats
 
 
+def fit_model(rows, cards, deck, write: bool) -> None:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+    from sklearn.preprocessing import StandardScaler
+
+    ev = [grade_evidence(c, r["answer"]) for r, c in zip(rows, cards, strict=True)]
+    rules = [decide_evidence(e, SHIPPED)[1] for e, _ in ev]
+    X = np.array([features(e, x) for e, x in ev])
+    y = np.array([CLASSES.index(r["label"]) for r in rows])
+    groups = np.array([r["card"] for r in rows])
+
+    def fit(idx) -> VerdictModel:
+        sc = StandardScaler().fit(X[idx])
+        lr = LogisticRegression(C=MODEL_C, max_iter=5000, class_weight=CLASS_WEIGHT)
+        lr.fit(sc.transform(X[idx]), y[idx])
+        return VerdictModel(tuple(sc.mean_), tuple(sc.scale_),
+                            tuple(tuple(r) for r in lr.coef_), tuple(lr.intercept_),
+                            essential_floor=ESSENTIAL_FLOOR)
+
+    folds = [None] * len(rows)
+    for tr, te in GroupKFold(5).split(X, y, groups):
+        m = fit(tr)
+        for i in te:
+            folds[i] = m
+
+    def score(u: float):
+        idx = range(len(rows))
+        agree = unsure = w2c = 0
+        for i in idx:
+            m = VerdictModel(folds[i].mean, folds[i].scale, folds[i].coef, folds[i].intercept,
+                             u, ESSENTIAL_FLOOR)
+            v, _, _ = m.decide(*ev[i], rules[i])
+            unsure += v == "unsure"
+            agree += v == rows[i]["label"]
+            w2c += v == "correct" and rows[i]["label"] == "wrong"
+        n = len(idx)
+        return {"accuracy": round(agree / n, 4), "unsure": round(unsure / n, 4),
+                "wrong_to_correct": w2c}
+
+    table = {u: score(u) for u in UNSURE_GRID}
+    for u, f in table.items():
+        print(f"cross-validated by card, unsure above p(wrong) {u}: {f}")
+    ok = [u for u, f in table.items() if f["unsure"] <= MAX_UNSURE]
+    # the rule's objective: an unsure is half right, a wrong->correct costs five
+    best_u = max(ok, key=lambda u: table[u]["accuracy"] + 0.5 * table[u]["unsure"]
+                 - 5 * table[u]["wrong_to_correct"] / len(rows))
+    final = fit(np.arange(len(rows)))
+    final = VerdictModel(final.mean, final.scale, final.coef, final.intercept, best_u,
+                         ESSENTIAL_FLOOR)
+    in_sample = sum(final.decide(*e, v)[0] == r["label"]
+                    for e, v, r in zip(ev, rules, rows, strict=True))
+    misses = 0
+    for card in deck.cards:
+        for lang, text in card.answer.items():
+            if card.key_points and grade(card, text, lang, model=final).verdict != "correct":
+                misses += 1
+    print(f"chosen: unsure above p(wrong) {best_u}: cross-validated {table[best_u]}; "
+          f"in-sample accuracy {in_sample / len(rows):.4f}; "
+          f"model answers not graded correct: {misses}")
+    for name, row in zip(FEATURES, zip(*final.coef, strict=True), strict=True):
+        print(f"  {name:20s} " + " ".join(f"{c}={w:+.2f}" for c, w in
+                                          zip(CLASSES, row, strict=True)))
+    if write:
+        data = json.loads(CALIBRATION.read_text(encoding="utf-8"))
+        data["model"] = final.to_dict()
+        data["model_fitted"] = {
+            "on": "tests/data/grading_blind/tune.jsonl",
+            "command": "benchmarks/calibrate.py --write",
+            "C": MODEL_C, "class_weight": {CLASSES[k]: v for k, v in CLASS_WEIGHT.items()},
+            "cross_validated_by_card": table[best_u],
+            "model_answers_not_correct": misses,
+        }
+        CALIBRATION.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        print("wrote", CALIBRATION)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--rule", action="store_true", help="search the threshold rule instead")
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     from quiz.deck.loader import load_deck
@@ -83,6 +183,9 @@ def main() -> None:
     deck = load_deck()
     rows = load_tune()
     cards = [deck.card(r["card"]) for r in rows]
+    if not args.rule:
+        fit_model(rows, cards, deck, args.write)
+        return
     best = SHIPPED
     best_v, best_s = objective(rows, cards, best, deck)
     print(f"start: {best_v:.4f} {best_s}")
@@ -101,10 +204,12 @@ def main() -> None:
             break
     print("best:", {k: v for k, v in asdict(best).items() if k in GRID}, best_s)
     if args.write:
+        old = json.loads(CALIBRATION.read_text(encoding="utf-8"))
         data = {"fitted_on": "tests/data/grading_blind/tune.jsonl",
                 "command": "benchmarks/calibrate.py --write",
                 "tune_figures": {k: round(v, 4) for k, v in best_s.items()},
-                "policy": {k: v for k, v in asdict(best).items() if k in GRID}}
+                "policy": {k: v for k, v in asdict(best).items() if k in GRID},
+                **{k: old[k] for k in ("model", "model_fitted") if k in old}}
         CALIBRATION.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print("wrote", CALIBRATION)
 

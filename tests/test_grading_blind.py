@@ -1,8 +1,9 @@
 """Floors on the blind set (tests/data/grading_blind/): answers nobody on the project wrote.
 
-Figures of the calibrated grader when this was written (benchmarks/README.md,
-`benchmarks/blind_eval.py`), test split: accuracy 0.509 (decided 0.581), QWK 0.408,
-unsure 12.5 %, 7 wrong answers graded correct; held-out cards 0.532, held-out answers 0.491.
+Figures of the grader with its verdict model (benchmarks/README.md,
+`benchmarks/blind_eval.py`, 2026-12-02), test split: accuracy 0.606 (decided 0.665), QWK
+0.381, unsure 9.0 %, 7 wrong answers graded correct; held-out cards 0.611, held-out answers
+0.601. (The threshold rule before it: 0.509, QWK 0.408, 12.5 %, 7.)
 The targets of issue 12 (0.85 / 0.85 / 0 / 15 %) are NOT met; these floors only keep a
 regression from passing unseen. The test files' hashes pin them: an edit shows.
 """
@@ -61,9 +62,9 @@ def test_blind_set_shape():
 
 def test_blind_test_floors(figures):
     t = figures["test"]
-    assert t["all"]["accuracy"] >= 0.48
-    assert t["all"]["qwk"] >= 0.38
+    assert t["all"]["accuracy"] >= 0.58
+    assert t["all"]["qwk"] >= 0.35
     assert t["all"]["unsure"] <= 0.15
     assert t["all"]["wrong_to_correct"] <= 8
-    assert t["held_out_cards"]["accuracy"] >= 0.50
-    assert t["held_out_answers"]["accuracy"] >= 0.46
+    assert t["held_out_cards"]["accuracy"] >= 0.58
+    assert t["held_out_answers"]["accuracy"] >= 0.57

@@ -85,13 +85,16 @@ def test_a_chinese_answer_meets_an_english_phrasing_through_the_lexicon(deck):
     assert "deprecated-executorch" not in found(without)
 
 
-def test_an_unchecked_absolute_claim_makes_a_correct_answer_unsure(deck):
+def test_an_unchecked_absolute_claim_keeps_a_correct_answer_from_correct(deck):
+    # The threshold rule made this `unsure`; the verdict model (fitted on the blind tune
+    # split, where a right answer with one serious false claim is labelled wrong) may say
+    # `wrong`. Either way it is not `correct`, and the feedback quotes the claim to check.
     card = deck.card("pytorch-mobile-model-formats")
     ok = grade(card, "Only TorchScript, saved as a .ptl for the lite interpreter.")
     assert ok.verdict == "correct"
     g = grade(card, "Only TorchScript, saved as a .ptl for the lite interpreter. It also runs "
                     "every ONNX model directly without any conversion.")
-    assert g.verdict == "unsure"
+    assert g.verdict in ("unsure", "wrong")
     assert "unchecked-claim" in g.flags
     assert "every ONNX model directly" in g.feedback
 

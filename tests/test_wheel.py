@@ -77,8 +77,9 @@ def test_headless_interview_outside_the_checkout(installed):
 
 def test_grader_outside_the_checkout_uses_the_lexicon_and_the_calibration(installed):
     # "停止维护" meets the English phrasing "PyTorch Mobile is deprecated" only through the
-    # shipped lexicon; the unchecked "every ONNX model" claim is `unsure` only under the
-    # shipped calibration (the defaults would call the answer correct)
+    # shipped lexicon; the unchecked "every ONNX model" claim keeps the answer from
+    # `correct` only under the shipped calibration and its verdict model (the defaults
+    # would call the answer correct)
     r = _run([installed["quiz"], "grade", "--card", "pytorch-mobile-overview", "--answer",
               "PyTorch Mobile 已停止维护了。", "--json"],
              cwd=installed["cwd"], env=installed["env"])
@@ -90,4 +91,5 @@ def test_grader_outside_the_checkout_uses_the_lexicon_and_the_calibration(instal
               "ONNX model directly without any conversion.", "--json"],
              cwd=installed["cwd"], env=installed["env"])
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout)["verdict"] == "unsure"
+    graded = json.loads(r.stdout)
+    assert graded["verdict"] in ("unsure", "wrong") and "unchecked-claim" in graded["flags"]

@@ -78,7 +78,7 @@ def compose(verdict: str, lang: str, points: tuple[PointResult, ...], labels: di
             out.append(t["figure"].format(items=t["sep"].join(wrong_figures)))
     for m in misconceptions:
         out.append(t["misconception"].format(feedback=m.feedback.strip()))
-    if claims and verdict == "unsure":
+    if claims and verdict in ("unsure", "wrong"):
         out.append(t["claims"].format(items=t["sep"].join(f"“{c.strip()}”" for c in claims[:2])))
     if "question-echo" in flags:
         out.append(t["echo"])

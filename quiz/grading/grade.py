@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import NamedTuple
+
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
 
 from quiz.deck.model import Card, pick
 from quiz.grading import concepts
@@ -21,6 +25,7 @@ from quiz.grading.policy import SHIPPED, Evidence, Policy, decide_evidence, poin
 from quiz.grading.result import EmptyAnswer, Grade, MisconceptionHit, PointResult
 from quiz.grading.segment import Segmented, segment
 from quiz.grading.shape import echo_share, is_keyword_list, repetition_share
+from quiz.grading.verdict_model import SHIPPED_MODEL, Extras, VerdictModel
 
 
 class CardMatcher:
@@ -41,6 +46,15 @@ class CardMatcher:
             for lang in ("zh", "en")
         }
         self.feedback = {m.id: m.feedback for m in card.misconceptions}
+        # what the verdict model compares the whole answer with: the model answers, and
+        # the false statements the card knows (the seed's refuted claims, misconceptions)
+        self.texts = CardTexts(
+            tuple(default_process(t) for t in card.answer.values() if t.strip()),
+            tuple(default_process(t) for t in (
+                *(cl.statement for cl in card.claims if cl.verdict in ("false", "outdated")),
+                *(ph for m in card.misconceptions for texts in m.phrasings.values()
+                  for ph in texts)) if t.strip()),
+        )
         self._vouch: list[frozenset[str]] | None = None
         self.feedback_in: dict[str, dict[str, str]] = {}  # per answer language, filled lazily
 
@@ -68,6 +82,18 @@ class CardMatcher:
             return True
         need = VOUCH_SHARE * len(units)
         return any(sum(u in s for u in units) >= need for s in self._vouch)
+
+
+class CardTexts(NamedTuple):
+    model_answers: tuple[str, ...]  # rapidfuzz-processed
+    false_statements: tuple[str, ...]
+
+
+def _extras_similarity(answer: str, texts: CardTexts) -> tuple[float, float]:
+    proc = default_process(answer)
+    model = max((fuzz.token_set_ratio(proc, t) for t in texts.model_answers), default=0.0)
+    false = max((fuzz.partial_ratio(t, proc) for t in texts.false_statements), default=0.0)
+    return model, false
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?!\w)")
@@ -131,8 +157,11 @@ def card_matcher(card: Card) -> CardMatcher:
     return cm
 
 
-def grade(card: Card, answer: str, lang: str | None = None, policy: Policy = SHIPPED) -> Grade:
-    """Grade a free-text answer to ``card``; ``lang`` None means detect it from the answer."""
+def grade(card: Card, answer: str, lang: str | None = None, policy: Policy = SHIPPED,
+          model: VerdictModel | None = SHIPPED_MODEL) -> Grade:
+    """Grade a free-text answer to ``card``; ``lang`` None means detect it from the answer.
+
+    ``model`` None decides by the threshold rule alone (policy.decide_evidence)."""
     if not isinstance(answer, str) or not answer.strip():
         raise EmptyAnswer()
     lang = lang or detect_lang(answer)
@@ -141,7 +170,19 @@ def grade(card: Card, answer: str, lang: str | None = None, policy: Policy = SHI
     if feedback is None:
         feedback = cm.feedback_in[lang] = {mid: pick(fb, lang) for mid, fb in cm.feedback.items()}
     labels = cm.labels.get(lang) or cm.labels["en"]
-    return evaluate(cm.matcher, answer, lang, labels, feedback, policy, vouched=cm.vouched)
+    return evaluate(cm.matcher, answer, lang, labels, feedback, policy, vouched=cm.vouched,
+                    model=model, texts=cm.texts)
+
+
+def grade_evidence(card: Card, answer: str, lang: str | None = None,
+                   policy: Policy = SHIPPED) -> tuple[Evidence, Extras]:
+    """What the verdict of ``grade`` rests on (benchmarks/calibrate.py fits the model on it)."""
+    lang = lang or detect_lang(answer)
+    cm = card_matcher(card)
+    seen: list[tuple[Evidence, Extras]] = []
+    evaluate(cm.matcher, answer, lang, cm.labels.get(lang) or cm.labels["en"], {}, policy,
+             vouched=cm.vouched, texts=cm.texts, record=seen.append)
+    return seen[0]
 
 
 def evaluate(
@@ -153,11 +194,16 @@ def evaluate(
     policy: Policy = SHIPPED,
     seg: Segmented | None = None,
     vouched: Callable[[str], bool] | None = None,
+    model: VerdictModel | None = None,
+    texts: CardTexts | None = None,
+    record: Callable[[tuple[Evidence, Extras]], None] | None = None,
 ) -> Grade:
     """Score ``answer`` against compiled targets (shared by grade and grade_reference).
 
     ``vouched(text)``: whether the card itself states a strong clause of the answer (its
-    model answer or a correction says so), which then needs no checking."""
+    model answer or a correction says so), which then needs no checking. ``model`` (with the
+    card's ``texts``) decides the verdict instead of the threshold rule; ``record`` receives
+    the evidence it would read."""
     if seg is None:
         seg = segment(answer)
     occ = matcher.occurrences(seg)
@@ -173,6 +219,8 @@ def evaluate(
     n_ess = n_ess_found = contradicted = 0
     wrong_figures: list[str] = []
     weakest = 100.0
+    essential_scores: list[float] = []  # (of every point, where the card marks none)
+    all_scores: list[float] = []
     explained: list[tuple[int, int]] = []
     for t, pair in zip(matcher.points, matches, strict=True):
         w = t.weight
@@ -181,8 +229,10 @@ def evaluate(
             n_ess += 1
         if pair is NO_PAIR:  # most points of most answers: nothing matched
             points.append(PointResult(t.id, False, 0.0, None, None, None, False))
+            all_scores.append(0.0)
             if t.essential:
                 weakest = 0.0
+                essential_scores.append(0.0)
             continue
         same, opp = pair
         score = same.score
@@ -207,6 +257,8 @@ def evaluate(
             if found:
                 n_ess_found += 1
             weakest = min(weakest, 0.0 if negated else score)
+            essential_scores.append(0.0 if negated else score)
+        all_scores.append(0.0 if negated else score)
         if negated:
             contradicted += 1
         if span and (found or negated):
@@ -255,15 +307,40 @@ def evaluate(
         repetition=repeated,
     )
     score, verdict, unsure_why = decide_evidence(evidence, policy)
-    if verdict == "correct" and policy.strong_claim_unsure:
-        # only an answer that would be correct is searched for unchecked strong claims
+    wants_extras = texts is not None and (model is not None or record is not None)
+    if (verdict == "correct" and policy.strong_claim_unsure) or wants_extras:
+        # the rule searches only an answer that would be correct for unchecked strong
+        # claims; the model reads their share on every answer
         strong = unexplained_strong(seg, explained)
         if strong and vouched is not None:
             strong = [c for c in strong
                       if not vouched(answer[slice(*seg.folded.span(c.start, c.end))])]
         if strong:
             evidence = evidence._replace(strong_claims=len(strong))
-            score, verdict, unsure_why = decide_evidence(evidence, policy)
+            if model is None:
+                score, verdict, unsure_why = decide_evidence(evidence, policy)
+    if wants_extras:
+        model_sim, false_sim = _extras_similarity(answer, texts)
+        if not n_ess:
+            essential_scores = all_scores
+        extras = Extras(
+            essential_all=(n_ess_found == n_ess if n_ess
+                           else evidence.coverage >= policy.correct),
+            essential_min=min(essential_scores, default=100.0),
+            essential_mean=(sum(essential_scores) / len(essential_scores)
+                            if essential_scores else 100.0),
+            model_similarity=model_sim,
+            false_similarity=false_sim,
+            length=len(answer),
+            chinese=lang == "zh",
+            sentences=sum(1 for s in _SENTENCE_END.split(answer) if s.strip()),
+            strong_claims=len(strong),
+        )
+        if record is not None:
+            record((evidence, extras))
+        if model is not None:
+            score, rule, _ = decide_evidence(evidence, policy)
+            verdict, _probs, unsure_why = model.decide(evidence, extras, rule)
     flags: list[str] = []
     if contradicted:
         flags.append("negated-point")
@@ -281,6 +358,8 @@ def evaluate(
     if repeated:
         flags.append("repetition")
     flags.extend(unsure_why)
+    if strong and verdict in ("unsure", "wrong") and "unchecked-claim" not in flags:
+        flags.append("unchecked-claim")  # the feedback quotes it: the learner checks it
     pts = tuple(points)
     mis = tuple(hits)
     fl = tuple(flags)

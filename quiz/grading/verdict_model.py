@@ -1,0 +1,167 @@
+"""The verdict from the grader's evidence by a small logistic model fitted on answers nobody
+on the project wrote (the tune split of tests/data/grading_blind/).
+
+The threshold rule of ``policy.decide_evidence`` asks every essential point to clear one
+match score: on the blind set that turned most right paraphrases into `partial` (tune
+accuracy 0.51, below always answering `wrong`). A multinomial logistic model over the same
+evidence, plus how close the answer is to the card's model answer and to the seed's false
+statements, weighs the signals against each other instead (benchmarks/calibrate.py fits it;
+its numbers ship in calibration.json, so nothing here needs scikit-learn).
+
+The rubric's hard lines stay rules, not weights: an answer that states a misconception,
+contradicts a key point, is a bare list of terms or repeats itself is never `correct`, and
+`correct` needs every essential point matched at least ``essential_floor``. Where the model
+would say `correct` while giving `wrong` more than ``unsure_p_wrong``, the grade is `unsure`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from quiz.grading.policy import CALIBRATION, Evidence
+
+CLASSES = ("wrong", "partial", "correct")
+
+# The model's inputs, in order; calibration.json names them too, so a file fitted on
+# another list is refused instead of silently misread.
+FEATURES = (
+    "essential_all",  # every essential point found at the policy's threshold (0/1)
+    "essential_min",  # weakest essential point's match score / 100
+    "essential_mean",  # mean essential match score / 100
+    "coverage",  # weighted key-point credit
+    "touched",  # weighted share of points touched at all
+    "misconceptions",  # misconception hits (capped at 2)
+    "misconception_near",  # a misconception just under its threshold (0/1)
+    "contradicted",  # key points stated with the opposite polarity (capped at 2)
+    "strong_share",  # unexplained absolute clauses per sentence
+    "keyword_list",  # a bare list of terms (0/1)
+    "model_similarity",  # token_set_ratio to the closest model answer / 100
+    "false_similarity",  # partial_ratio to the closest false statement / 100
+    "log_length",  # log(1 + characters)
+    "chinese",  # the answer's language is zh (0/1)
+    "log_sentences",  # log(1 + sentences)
+)
+
+
+class Extras(NamedTuple):
+    """What the model reads beyond the rule's Evidence (computed in grade.evaluate)."""
+
+    essential_all: bool  # every essential point found (no essential: coverage for `correct`)
+    essential_min: float  # 0-100 (a card with no essential point: over all its points)
+    essential_mean: float  # 0-100
+    model_similarity: float  # 0-100
+    false_similarity: float  # 0-100
+    length: int  # characters
+    chinese: bool
+    sentences: int
+    strong_claims: int  # unexplained strong clauses, searched on every answer
+
+
+def features(e: Evidence, x: Extras) -> tuple[float, ...]:
+    return (
+        float(x.essential_all),
+        x.essential_min / 100.0,
+        x.essential_mean / 100.0,
+        e.coverage,
+        e.touched,
+        float(min(e.misconceptions, 2)),
+        float(e.misconception_near),
+        float(min(e.contradicted, 2)),
+        x.strong_claims / max(1, x.sentences),
+        float(e.keyword_list),
+        x.model_similarity / 100.0,
+        x.false_similarity / 100.0,
+        math.log1p(x.length),
+        float(x.chinese),
+        math.log1p(x.sentences),
+    )
+
+
+@dataclass(frozen=True)
+class VerdictModel:
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[tuple[float, ...], ...]  # one row per class of CLASSES
+    intercept: tuple[float, ...]
+    unsure_p_wrong: float = 0.2
+    essential_floor: float = 60.0
+
+    def probabilities(self, x: Sequence[float]) -> tuple[float, ...]:
+        z = [(v - m) / s for v, m, s in zip(x, self.mean, self.scale, strict=True)]
+        logits = [b + sum(w * v for w, v in zip(row, z, strict=True))
+                  for row, b in zip(self.coef, self.intercept, strict=True)]
+        top = max(logits)
+        exps = [math.exp(v - top) for v in logits]
+        total = sum(exps)
+        return tuple(v / total for v in exps)
+
+    def decide(self, e: Evidence, x: Extras, rule: str = "") -> tuple[
+            str, tuple[float, ...], tuple[str, ...]]:
+        """(verdict, class probabilities, reasons for `unsure`). ``rule``: the threshold
+        rule's verdict; its `correct` (every essential point clearly matched, nothing false
+        flagged) stands unless the model finds `wrong` likeliest (then `unsure`): the model
+        learnt that short answers are rarely complete, which is no reason to fail one that
+        plainly is."""
+        p = self.probabilities(features(e, x))
+        if not e.coverage and not e.touched:
+            # no key point so much as touched: whatever the answer's shape, it earns nothing
+            return "wrong", p, ()
+        barred = (e.misconceptions or e.contradicted or e.keyword_list or e.repetition
+                  or x.essential_min < self.essential_floor)
+        ranked = sorted(range(len(CLASSES)), key=lambda i: -p[i])
+        best = ranked[0]
+        if barred and CLASSES[best] == "correct":
+            best = ranked[1]
+        if rule == "correct" and not barred:
+            # the rule's `correct` is doubted only where the model finds `wrong` likeliest
+            if CLASSES[ranked[0]] == "wrong":
+                return "unsure", p, ("model-doubt",)
+            return "correct", p, ()
+        verdict = CLASSES[best]
+        if verdict == "correct" and p[0] > self.unsure_p_wrong:
+            return "unsure", p, ("model-doubt",)
+        return verdict, p, ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"features": list(FEATURES), "classes": list(CLASSES),
+                "mean": list(self.mean), "scale": list(self.scale),
+                "coef": [list(r) for r in self.coef], "intercept": list(self.intercept),
+                "unsure_p_wrong": self.unsure_p_wrong, "essential_floor": self.essential_floor}
+
+
+def from_dict(data: Mapping[str, Any], where: str) -> VerdictModel:
+    """The model of a calibration file; a file fitted on other features is an error."""
+    if tuple(data.get("features", ())) != FEATURES or tuple(data.get("classes", ())) != CLASSES:
+        raise ValueError(f"{where}: the verdict model was fitted on other features or "
+                         f"classes; refit it with benchmarks/calibrate.py --write")
+    n = len(FEATURES)
+    coef = tuple(tuple(float(v) for v in row) for row in data["coef"])
+    if len(coef) != len(CLASSES) or any(len(r) != n for r in coef) or \
+            len(data["mean"]) != n or len(data["scale"]) != n:
+        raise ValueError(f"{where}: the verdict model's arrays do not match its features")
+    return VerdictModel(
+        mean=tuple(float(v) for v in data["mean"]),
+        scale=tuple(float(v) or 1.0 for v in data["scale"]),
+        coef=coef,
+        intercept=tuple(float(v) for v in data["intercept"]),
+        unsure_p_wrong=float(data.get("unsure_p_wrong", 0.2)),
+        essential_floor=float(data.get("essential_floor", 60.0)),
+    )
+
+
+def load_model(path: Path = CALIBRATION) -> VerdictModel | None:
+    """The shipped model, or None (the threshold rule decides) when the file has none."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    model = data.get("model")
+    return from_dict(model, str(path)) if model else None
+
+
+SHIPPED_MODEL = load_model()

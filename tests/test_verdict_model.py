@@ -1,0 +1,88 @@
+"""The verdict model's hard lines (the rubric's rules that no fitted weight may cross), and
+the shipped calibration file's checks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from quiz.grading.policy import Evidence
+from quiz.grading.verdict_model import (
+    CLASSES,
+    FEATURES,
+    SHIPPED_MODEL,
+    Extras,
+    VerdictModel,
+    from_dict,
+    load_model,
+)
+
+N = len(FEATURES)
+
+
+def favouring(cls: str) -> VerdictModel:
+    """A model whose only opinion is ``cls``, whatever the answer."""
+    intercept = tuple(5.0 if c == cls else 0.0 for c in CLASSES)
+    return VerdictModel((0.0,) * N, (1.0,) * N, ((0.0,) * N,) * 3, intercept)
+
+
+def evidence(**kw) -> Evidence:
+    base = dict(coverage=0.8, touched=0.8, essential_total=2, essential_found=2,
+                essential_weakest=90.0, misconceptions=0, misconception_near=False,
+                contradicted=0, strong_claims=0, keyword_list=False, repetition=False)
+    base.update(kw)
+    return Evidence(**base)
+
+
+EXTRAS = Extras(essential_all=True, essential_min=90.0, essential_mean=92.0,
+                model_similarity=70.0, false_similarity=20.0, length=200, chinese=False,
+                sentences=3, strong_claims=0)
+
+
+@pytest.mark.parametrize("kw", [{"misconceptions": 1}, {"contradicted": 1},
+                                {"keyword_list": True}, {"repetition": True}])
+def test_a_false_claim_a_bare_list_or_repetition_is_never_correct(kw):
+    verdict, _, _ = favouring("correct").decide(evidence(**kw), EXTRAS, "correct")
+    assert verdict in ("wrong", "partial")  # the model's second choice, never its first
+
+
+def test_correct_needs_every_essential_point_at_the_floor():
+    weak = EXTRAS._replace(essential_min=59.0)
+    assert favouring("correct").decide(evidence(), weak)[0] != "correct"
+    assert favouring("correct").decide(evidence(), EXTRAS)[0] == "correct"
+
+
+def test_an_answer_touching_no_point_is_wrong_whatever_the_model_says():
+    none = evidence(coverage=0.0, touched=0.0, essential_found=0)
+    assert favouring("partial").decide(none, EXTRAS)[0] == "wrong"
+
+
+def test_the_rules_correct_stands_unless_the_model_finds_wrong_likeliest():
+    assert favouring("partial").decide(evidence(), EXTRAS, "correct")[0] == "correct"
+    verdict, _, why = favouring("wrong").decide(evidence(), EXTRAS, "correct")
+    assert (verdict, why) == ("unsure", ("model-doubt",))
+
+
+def test_a_model_correct_with_some_doubt_of_wrong_is_unsure():
+    m = VerdictModel((0.0,) * N, (1.0,) * N, ((0.0,) * N,) * 3, (1.0, 0.0, 1.5),
+                     unsure_p_wrong=0.2)
+    p = m.probabilities((0.0,) * N)
+    assert p[2] > p[0] > 0.2 and abs(sum(p) - 1) < 1e-9
+    assert m.decide(evidence(), EXTRAS)[0] == "unsure"
+
+
+def test_the_shipped_model_is_there_and_round_trips():
+    assert SHIPPED_MODEL is not None
+    again = from_dict(SHIPPED_MODEL.to_dict(), "x")
+    assert again == SHIPPED_MODEL
+
+
+def test_a_model_fitted_on_other_features_is_refused_with_the_file(tmp_path):
+    data = {"model": {**SHIPPED_MODEL.to_dict(), "features": list(FEATURES[:-1])}}
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match=str(path)):
+        load_model(path)
+    path.write_text(json.dumps({"policy": {}}), encoding="utf-8")
+    assert load_model(path) is None  # no model: the threshold rule decides
