@@ -42,7 +42,6 @@ class Writer:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.unsaved: list[str] = []
-        self.pending = 0
         self._closing = threading.Event()
         self._told_at: float | None = None
 
@@ -71,7 +70,6 @@ class Writer:
         return False
 
     def _in_thread(self, work, done, failed, unsaved: str) -> None:
-        self.pending += 1
         self._tell(0.0)  # at once: the first try already waited UI_WAIT_S
         self._told_at = 0.0
 
@@ -92,7 +90,6 @@ class Writer:
 
     def _back(self, fn: Callable[[Any], None], arg: Any, saved: bool = False) -> None:
         def on_ui() -> None:
-            self.pending -= 1
             if saved:
                 # The "locked" notice would go on saying the answer waits: replace it.
                 self.app.clear_notifications()

@@ -180,10 +180,10 @@ class StudyScreen(QuizScreen):
             self.answered = answered
             self._show_graded()
 
-        self._step(lambda: self.session.submit(text, at=at), done, "error.title",
+        self._step(lambda: self.session.submit(text, at=at), done,
                    unsaved=f"your answer to {card_id}:\n{text}" if text.strip() else "")
 
-    def _step(self, work, done, title: str, unsaved: str = "") -> None:
+    def _step(self, work, done, unsaved: str = "") -> None:
         """Run a session step that writes (see quiz.tui.writes): in place when the database
         is free; on a worker, the screen live and saying so, while another program holds it."""
         pending = False
@@ -243,7 +243,7 @@ class StudyScreen(QuizScreen):
             self.notify(self.t("study.rate_yourself"), severity="warning", timeout=3)
             return
         card_id = self.answered.item.card.id
-        self._step(lambda: self.session.rate(rating), self._rated, "error.db",
+        self._step(lambda: self.session.rate(rating), self._rated,
                    unsaved=f"your rating of {card_id} ({rating or 'the suggested one'}); "
                            "the answer itself was saved")
 
@@ -264,7 +264,7 @@ class StudyScreen(QuizScreen):
         if self.phase != "graded" or not self.answered.answered:
             return
         card_id = self.answered.item.card.id
-        self._step(lambda: self.session.override(right), self._overridden, "error.db",
+        self._step(lambda: self.session.override(right), self._overridden,
                    unsaved=f"marking your answer to {card_id} as "
                            f"{'right' if right else 'wrong'}; the answer itself was saved")
 
@@ -286,7 +286,7 @@ class StudyScreen(QuizScreen):
         if self.session is None or not self.session.can_undo:
             self.notify(self.t("study.nothing_to_undo"), timeout=2)
             return
-        self._step(self.session.undo, self._undone, "error.db",
+        self._step(self.session.undo, self._undone,
                    unsaved="the undo of your last rating")
 
     def _undone(self, answered) -> None:
