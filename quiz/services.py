@@ -32,6 +32,31 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class CompiledGrader:
+    """The grader of one deck: its cards compiled once (quiz.grading.grade.DeckGrader),
+    owned by whoever holds this object (a Services), not by a module-wide cache.
+
+    Nothing is imported until the first answer, so the app's start-up does not pay for the
+    grader."""
+
+    def __init__(self) -> None:
+        self._deck_grader: Any = None
+
+    def __call__(self, card: Any, answer: str, lang: str | None = None) -> Any:
+        from quiz.session.grader import grade_card
+
+        if self._deck_grader is None:
+            from quiz.grading.grade import DeckGrader
+
+            self._deck_grader = DeckGrader()
+        return grade_card(card, answer, lang, self._deck_grader)
+
+    @property
+    def compiled(self) -> int:
+        """How many cards are compiled so far."""
+        return len(self._deck_grader) if self._deck_grader is not None else 0
+
+
 class Services:
     """The app's and the headless commands' dependencies, typed and built in one place."""
 
@@ -54,9 +79,9 @@ class Services:
         # Time where it matters (due dates, interview deadlines) comes from here, so tests
         # pass a ManualClock. A callable returning an aware datetime or a POSIX timestamp.
         self.clock: Callable[[], Any] = clock if clock is not None else _utc_now
-        # None: the real grader (quiz.session.grader.default_grader), imported when first
-        # needed; a test passes a stand-in.
-        self.grader = grader
+        # The deck's grader (its cards compiled once, kept here for the deck's life); a test
+        # passes a stand-in. The grading package itself is imported at the first answer.
+        self.grader: Callable[..., Any] = grader if grader is not None else CompiledGrader()
         self.reset_db = reset_db  # --reset-db: an unusable database is moved aside
         self._store: Store | None = None
 

@@ -51,3 +51,28 @@ async def test_the_app_works_on_the_services_it_is_given(tmp_path):
         assert services.store_is_open and app.store is services.open_store()
         assert app.now() == T0
     assert not services.store_is_open  # the app closed it on the way out
+
+
+def test_each_services_grades_with_its_own_compiled_deck_not_the_module_cache(tmp_path):
+    import importlib
+    from dataclasses import replace
+
+    from quiz.deck.loader import load_deck
+
+    # the module, not the function quiz.grading re-exports under the same name
+    G = importlib.import_module("quiz.grading.grade")
+
+    card = load_deck().card("mobile-multithreading")
+    answer = "默认就用多个线程做算子内并行，可以用 torch.set_num_threads 设置线程数"
+    G._CACHE.clear()
+    a, b = Services(data_dir=tmp_path / "a"), Services(data_dir=tmp_path / "b")
+    assert a.grader is not b.grader and a.grader.compiled == 0  # built lazily
+    first = a.grader(card, answer, "zh")
+    assert a.grader.compiled == 1 and b.grader.compiled == 0
+    assert not G._CACHE  # the app's path leaves the module-wide cache alone
+    assert a.grader(card, answer, "zh") == first and a.grader.compiled == 1  # compiled once
+    # an edited card (another object under the same id) is compiled again, not served stale
+    edited = replace(card, key_points=card.key_points[:1])
+    assert len(a.grader(edited, answer, "zh").key_points) == 1
+    assert a.grader.compiled == 1
+    assert first == G.grade(card, answer, "zh")  # the same grade as the ad-hoc function

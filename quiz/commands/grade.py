@@ -78,9 +78,11 @@ def _batch(args) -> int:
     Output is always valid UTF-8 JSONL: written as bytes, a lone surrogate that a JSON
     escape put in a string goes out as that escape again."""
     from quiz.grading import EmptyAnswer, grade_reference
+    from quiz.grading.grade import DeckGrader
     from quiz.session.grader import grade_card
 
     deck = None
+    deck_grader = DeckGrader()  # the batch's deck, each card compiled once
     by_id: dict = {}
     failed = 0
     stream = _input(args.jsonl)
@@ -132,7 +134,7 @@ def _batch(args) -> int:
 
                         card = find_card(deck, card_id)  # raises, suggesting close ids
                     try:
-                        g = grade_card(card, answer, lang)
+                        g = grade_card(card, answer, lang, deck_grader)
                     except EmptyAnswer:
                         g = _empty_grade(lang, card.key_points,
                                          deck.languages[0] if deck.languages else "en")

@@ -52,10 +52,10 @@ def _reset_option(p: argparse.ArgumentParser) -> None:
                    "(never deleted) and start a fresh one")
 
 
-def _open_store(args):
+def _open_store(args, services=None):
     from quiz.services import Services
 
-    store = Services.from_args(args).open_store()
+    store = (services or Services.from_args(args)).open_store()
     if store.moved_aside is not None:
         print(f"quiz: moved the unusable database aside to {store.moved_aside}; "
               f"started a fresh {store.path}", file=sys.stderr)
@@ -114,10 +114,13 @@ def cmd_interview(args) -> int:
                               else args.seconds_per_question),
         total_minutes=saved.total_minutes if args.total_minutes is None else args.total_minutes,
         tags=tags, lang=args.lang, seed=args.seed)
+    from quiz.services import Services
+
+    services = Services.from_args(args)
     deck = load_deck(args.deck)
-    with _open_store(args) as store:
+    with _open_store(args, services) as store:
         _refuse_damaged(store)
-        engine = InterviewEngine(deck, config, store=store)
+        engine = InterviewEngine(deck, config, store=store, grader=services.grader)
         # With --json the questions go to stderr so stdout holds only the JSON report.
         talk = sys.stderr if args.json else sys.stdout
         store.on_locked = LockNotice(talk)

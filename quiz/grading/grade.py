@@ -148,8 +148,36 @@ def _target(id_: str, weight: float, phrasings: dict[str, tuple[str, ...]],
     return Target(id_, weight, tuple(compiled), essential, found_figures)
 
 
-# Compiled cards, by object identity (cards hold dicts, so they are not hashable). The
-# card is kept in the value so its id cannot be reused while the entry lives.
+class DeckGrader:
+    """A deck's cards compiled for grading, each once, for as long as this object lives.
+
+    What the app and the headless commands grade with (``quiz.services.Services`` builds one
+    per deck): the compiled matchers belong to the deck's owner and go with it, rather than
+    to a module-wide cache that outlives decks. A card is known by its id; an edited card
+    (another object under the same id) or another active lexicon is compiled again."""
+
+    def __init__(self, policy: Policy = SHIPPED, model: VerdictModel | None = SHIPPED_MODEL):
+        self.policy = policy
+        self.model = model
+        self._matchers: dict[str, CardMatcher] = {}
+
+    def __len__(self) -> int:
+        return len(self._matchers)
+
+    def matcher(self, card: Card) -> CardMatcher:
+        cm = self._matchers.get(card.id)
+        if cm is None or cm.card is not card or cm.lexicon is not concepts.active():
+            cm = self._matchers[card.id] = CardMatcher(card)
+        return cm
+
+    def grade(self, card: Card, answer: str, lang: str | None = None) -> Grade:
+        """Grade a free-text answer to ``card``; ``lang`` None: detected from the answer."""
+        return _grade_with(self.matcher(card), answer, lang, self.policy, self.model)
+
+
+# For grade(): scripts, benchmarks and tests that grade without a deck's DeckGrader.
+# Cards by object identity (cards hold dicts, so they are not hashable); the card is kept
+# in the value so its id cannot be reused while the entry lives.
 _CACHE: dict[int, CardMatcher] = {}
 _CACHE_MAX = 1024
 
@@ -167,11 +195,16 @@ def grade(card: Card, answer: str, lang: str | None = None, policy: Policy = SHI
           model: VerdictModel | None = SHIPPED_MODEL) -> Grade:
     """Grade a free-text answer to ``card``; ``lang`` None means detect it from the answer.
 
-    ``model`` None decides by the threshold rule alone (policy.decide_evidence)."""
+    ``model`` None decides by the threshold rule alone (policy.decide_evidence). The app
+    grades through its deck's :class:`DeckGrader` instead."""
+    return _grade_with(card_matcher(card), answer, lang, policy, model)
+
+
+def _grade_with(cm: CardMatcher, answer: str, lang: str | None, policy: Policy,
+                model: VerdictModel | None) -> Grade:
     if not isinstance(answer, str) or not answer.strip():
         raise EmptyAnswer()
     lang = lang or detect_lang(answer)
-    cm = card_matcher(card)
     feedback = cm.feedback_in.get(lang)
     if feedback is None:
         feedback = cm.feedback_in[lang] = {mid: pick(fb, lang) for mid, fb in cm.feedback.items()}

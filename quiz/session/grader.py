@@ -19,6 +19,7 @@ def default_grader(card: Card, answer: str, lang: str | None = None) -> Any:
     return grade_card(card, answer, lang)
 
 
+
 # Said first in the feedback of a card graded against its model answer, so the learner
 # knows why no key points are listed and the author knows what to add.
 REFERENCE_NOTE = {
@@ -41,11 +42,15 @@ def _without_explanation(answer: str) -> str:
     return answer
 
 
-def grade_card(card: Card, answer: str, lang: str | None = None) -> Any:
+def grade_card(card: Card, answer: str, lang: str | None = None,
+               deck_grader: Any = None) -> Any:
     """Grade ``answer`` to ``card``: against its key points, or, for a card that has none
-    (a deck just imported from markdown), against its model answer with grade_reference."""
+    (a deck just imported from markdown), against its model answer with grade_reference.
+    ``deck_grader``: the deck's compiled cards (a DeckGrader); None: grade()'s own cache."""
     # late: keeps the session importable without the grader
     if card.key_points:
+        if deck_grader is not None:
+            return deck_grader.grade(card, answer, lang)
         from quiz.grading import grade
 
         return grade(card, answer, lang)
