@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from quiz.vocab import ClaimVerdict, values
+
 LANGS = ("zh", "en")
-VERDICTS = ("true", "false", "partly", "outdated")
+VERDICTS = values(ClaimVerdict)
 
 Text = dict[str, str]
 Phrasings = dict[str, tuple[str, ...]]

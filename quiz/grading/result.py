@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from quiz.errors import QuizError
+from quiz.vocab import GRADER_VERDICTS
 
 # `unsure`: the evidence is borderline; the learner compares with the model answer.
-VERDICTS = ("correct", "partial", "wrong", "unsure")
+VERDICTS = tuple(v.value for v in GRADER_VERDICTS)
 
 
 class EmptyAnswer(QuizError):

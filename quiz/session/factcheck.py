@@ -15,11 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from quiz.vocab import LabVerdict, values
+
 if TYPE_CHECKING:
     from quiz.deck.model import Deck
 
 # A run's verdict on the seed's statement.
-LAB_VERDICTS = ("supported", "refuted", "inconclusive")
+LAB_VERDICTS = values(LabVerdict)
 
 
 class FindingLike(Protocol):

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from fsrs import Rating
 
-CORRECT, PARTIAL, WRONG, UNSURE = "correct", "partial", "wrong", "unsure"
-REVEALED = "revealed"  # the answer was shown without typing; the learner's rating says how it went
-UNANSWERED = "unanswered"  # an interview question left blank (ended early, or nothing typed)
+from quiz.vocab import Verdict
+
+# Plain strings (they go into SQL, JSON and the screens as they are), from quiz.vocab.
+CORRECT, PARTIAL, WRONG, UNSURE = (Verdict.CORRECT.value, Verdict.PARTIAL.value,
+                                   Verdict.WRONG.value, Verdict.UNSURE.value)
+REVEALED = Verdict.REVEALED.value  # shown without typing; the learner's rating says how it went
+UNANSWERED = Verdict.UNANSWERED.value  # an interview question left blank
 
 GRADER_VERDICTS = (CORRECT, PARTIAL, WRONG, UNSURE)
 # The order reports and stats list them in.

@@ -40,9 +40,10 @@ from quiz.store.records import (
     ts,
 )
 from quiz.store.schema import MIGRATIONS, SCHEMA_VERSION
+from quiz.vocab import Mode, values
 
 DB_NAME = "quiz.db"
-MODES = ("study", "interview", "practice")
+MODES = values(Mode)
 LAB_STATUSES = ("ok", "failed", "unavailable")
 RESET_HINT = "pass --reset-db to move it aside (it is renamed, never deleted) and start afresh"
 ELSEWHERE = "move it away yourself, or choose another data folder with --data-dir or QUIZ_HOME"
