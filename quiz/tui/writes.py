@@ -129,3 +129,53 @@ class Writer:
         from quiz.tui.i18n import t
 
         return t(key, self.app.lang, **fmt)
+
+
+class SavingSteps:
+    """For a screen whose steps write (study, interview): ``_step`` runs one through the
+    app's Writer and, while another program holds the lock, shows "Saving…" in the widget
+    ``STATUS_ID``, locks the answer box ``ANSWER_ID`` (what is being saved is what was
+    typed) and sets ``saving``, which the screen's actions read to refuse a second step.
+
+    A screen names the two widgets and may override ``_writes_settled`` (what to redraw
+    once a delayed step is done) and ``_step_failed`` (how to report its error)."""
+
+    ANSWER_ID: str = ""
+    STATUS_ID: str = ""
+    saving: bool = False
+
+    def _step(self, work: Callable[[], Any], done: Callable[[Any], None], unsaved: str = "",
+              quiet: bool = False) -> None:
+        from textual.widgets import Static, TextArea
+
+        pending = False
+
+        def settle() -> None:
+            self.saving = False
+            if pending:
+                self._writes_settled()
+                self.refresh_bindings()
+
+        def ok(result: Any) -> None:
+            settle()
+            done(result)
+
+        def failed(e: BaseException) -> None:
+            settle()
+            self._step_failed(e, quiet)
+
+        self.saving = True
+        pending = self.app.writer.run(work, ok, failed, unsaved=unsaved)
+        if pending and self.saving:
+            self.query_one(f"#{self.ANSWER_ID}", TextArea).read_only = True
+            self.query_one(f"#{self.STATUS_ID}", Static).update(self.t("db.saving"))
+            self.refresh_bindings()
+
+    def _writes_settled(self) -> None:
+        """A step that waited for the lock is done (saved or failed): undo what waiting did."""
+        from textual.widgets import TextArea
+
+        self.query_one(f"#{self.ANSWER_ID}", TextArea).read_only = False
+
+    def _step_failed(self, e: BaseException, quiet: bool) -> None:
+        self.app.report_error(e)

@@ -27,6 +27,7 @@ from textual.widgets import (
 from quiz.errors import QuizError
 from quiz.tui.screens.base import QuizScreen
 from quiz.tui.widgets.footer import QuizFooter
+from quiz.tui.writes import SavingSteps
 
 # How often the countdown is redrawn (and the engine asked whether time ran out).
 REFRESH_SECONDS = 0.25
@@ -141,8 +142,9 @@ class InterviewSetupScreen(QuizScreen):
         self.app.switch_screen(InterviewScreen(engine))
 
 
-class InterviewScreen(QuizScreen):
+class InterviewScreen(SavingSteps, QuizScreen):
     CSS_PATH = "../study.tcss"
+    ANSWER_ID, STATUS_ID = "iv-answer", "iv-countdown"  # for SavingSteps
     BINDINGS = [
         Binding("ctrl+s", "submit", "Next", id="next"),
         Binding("ctrl+g", "finish", "Finish", id="finish"),
@@ -242,38 +244,14 @@ class InterviewScreen(QuizScreen):
             return ""
         return f"your answer to question {q.position + 1} ({q.card.id}):\n{text}"
 
-    def _step(self, work, done, unsaved: str = "", quiet: bool = False) -> None:
-        """Run an engine step that writes (see quiz.tui.writes): in place when the database
-        is free; on a worker, the countdown saying so, while another program holds it.
-        ``quiet``: a failing clock tick shows its error once per question, not every tick."""
-        pending = False
-
-        def settle() -> None:
-            self.saving = False
-            if pending:
-                self.query_one("#iv-answer", TextArea).read_only = False
-                self.refresh_bindings()
-
-        def ok(result) -> None:
-            settle()
-            done(result)
-
-        def failed(e: BaseException) -> None:
-            settle()
-            q = self.engine.current
-            position = None if q is None else q.position
-            if quiet and self._tick_error == position:
-                return
-            self._tick_error = position
-            self.app.report_error(e)
-
-        self.saving = True
-        pending = self.app.writer.run(work, ok, failed, unsaved=unsaved)
-        if pending and self.saving:
-            # What is being saved is what was typed: no more typing into it meanwhile.
-            self.query_one("#iv-answer", TextArea).read_only = True
-            self.query_one("#iv-countdown", Static).update(self.t("db.saving"))
-            self.refresh_bindings()
+    def _step_failed(self, e: BaseException, quiet: bool) -> None:
+        """``quiet``: a failing clock tick shows its error once per question, not every tick."""
+        q = self.engine.current
+        position = None if q is None else q.position
+        if quiet and self._tick_error == position:
+            return
+        self._tick_error = position
+        self.app.report_error(e)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("submit", "finish"):

@@ -30,6 +30,7 @@ from quiz.tui.widgets.cardtext import (
     misconceptions_text,
 )
 from quiz.tui.widgets.footer import QuizFooter
+from quiz.tui.writes import SavingSteps
 
 RATE = Binding.Group("Rate", compact=True)
 PAGE = Binding.Group("Scroll")
@@ -45,8 +46,9 @@ def is_long(text: str, factor: int = 1) -> bool:
     return len(text) > LONG_CHARS * factor or text.count("\n") >= LONG_LINES * factor
 
 
-class StudyScreen(QuizScreen):
+class StudyScreen(SavingSteps, QuizScreen):
     CSS_PATH = "../study.tcss"
+    ANSWER_ID, STATUS_ID = "study-answer", "study-meta"  # for SavingSteps
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("ctrl+s", "submit", "Submit", id="submit"),
@@ -183,33 +185,9 @@ class StudyScreen(QuizScreen):
         self._step(lambda: self.session.submit(text, at=at), done,
                    unsaved=f"your answer to {card_id}:\n{text}" if text.strip() else "")
 
-    def _step(self, work, done, unsaved: str = "") -> None:
-        """Run a session step that writes (see quiz.tui.writes): in place when the database
-        is free; on a worker, the screen live and saying so, while another program holds it."""
-        pending = False
-
-        def settle() -> None:
-            self.saving = False
-            if pending:
-                self.query_one("#study-answer", TextArea).read_only = self.phase != "ask"
-                self.refresh_bindings()
-                self.render_all()
-
-        def ok(result) -> None:
-            settle()
-            done(result)
-
-        def failed(e: BaseException) -> None:
-            settle()
-            self.app.report_error(e)
-
-        self.saving = True
-        pending = self.app.writer.run(work, ok, failed, unsaved=unsaved)
-        if pending and self.saving:
-            # What is being saved is what was typed: no more typing into it meanwhile.
-            self.query_one("#study-answer", TextArea).read_only = True
-            self.refresh_bindings()
-            self.query_one("#study-meta", Static).update(self.t("db.saving"))
+    def _writes_settled(self) -> None:
+        self.query_one("#study-answer", TextArea).read_only = self.phase != "ask"
+        self.render_all()
 
     def _show_graded(self) -> None:
         self.query_one("#study-answer", TextArea).read_only = True
