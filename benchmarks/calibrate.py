@@ -9,7 +9,8 @@ the grader's evidence, fitted with scikit-learn (the `dev` extra; the app only r
 numbers). Its figures are cross-validated by card (5 folds: each fold's model never saw the
 cards it is scored on, like the held-out cards of the test split); the probability above
 which a would-be `correct` answer becomes `unsure` is chosen on those out-of-fold
-predictions by the objective of the rule's search below (at most 15 % unsure; an unsure
+predictions by the objective of the rule's search below (at most 13 % unsure, a margin
+under the 15 % target; an unsure
 counts half right; each wrong answer graded correct costs five disagreements).
 The final model is then fitted on all of tune.
 
@@ -45,6 +46,7 @@ from quiz.grading.verdict_model import CLASSES, FEATURES, VerdictModel, features
 MODEL_C = 0.3
 CLASS_WEIGHT = {0: 1.0, 1: 1.0, 2: 0.7}
 UNSURE_GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 1.0)
+RULE_DOUBT_GRID = (0.3, 0.4, 0.5, 0.6, 1.0)
 ESSENTIAL_FLOOR = 60.0
 
 GRID = {
@@ -60,6 +62,9 @@ GRID = {
     "essential_coverage": [0.0, 0.2, 0.3, 0.4],
 }
 MAX_UNSURE = 0.15
+# The verdict model is chosen under a lower cap: its unsure share on a new sample moves by a
+# few points, and the target (issue 12) is at most 15 %.
+MODEL_MAX_UNSURE = 0.13
 
 
 def load_tune() -> list[dict]:
@@ -121,12 +126,12 @@ def fit_model(rows, cards, deck, write: bool) -> None:
         for i in te:
             folds[i] = m
 
-    def score(u: float):
+    def score(ur: tuple[float, float]):
         idx = range(len(rows))
         agree = unsure = w2c = 0
         for i in idx:
             m = VerdictModel(folds[i].mean, folds[i].scale, folds[i].coef, folds[i].intercept,
-                             u, ESSENTIAL_FLOOR)
+                             ur[0], ESSENTIAL_FLOOR, ur[1])
             v, _, _ = m.decide(*ev[i], rules[i])
             unsure += v == "unsure"
             agree += v == rows[i]["label"]
@@ -135,16 +140,17 @@ def fit_model(rows, cards, deck, write: bool) -> None:
         return {"accuracy": round(agree / n, 4), "unsure": round(unsure / n, 4),
                 "wrong_to_correct": w2c}
 
-    table = {u: score(u) for u in UNSURE_GRID}
-    for u, f in table.items():
-        print(f"cross-validated by card, unsure above p(wrong) {u}: {f}")
-    ok = [u for u, f in table.items() if f["unsure"] <= MAX_UNSURE]
+    table = {(u, r): score((u, r)) for u in UNSURE_GRID for r in RULE_DOUBT_GRID}
+    for (u, r), f in table.items():
+        print(f"cross-validated by card, unsure above p(wrong) {u} (the rule's correct: "
+              f"{r}): {f}")
+    ok = [u for u, f in table.items() if f["unsure"] <= MODEL_MAX_UNSURE]
     # the rule's objective: an unsure is half right, a wrong->correct costs five
     best_u = max(ok, key=lambda u: table[u]["accuracy"] + 0.5 * table[u]["unsure"]
                  - 5 * table[u]["wrong_to_correct"] / len(rows))
     final = fit(np.arange(len(rows)))
-    final = VerdictModel(final.mean, final.scale, final.coef, final.intercept, best_u,
-                         ESSENTIAL_FLOOR)
+    final = VerdictModel(final.mean, final.scale, final.coef, final.intercept, best_u[0],
+                         ESSENTIAL_FLOOR, best_u[1])
     in_sample = sum(final.decide(*e, v)[0] == r["label"]
                     for e, v, r in zip(ev, rules, rows, strict=True))
     misses = 0

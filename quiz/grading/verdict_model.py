@@ -90,6 +90,9 @@ class VerdictModel:
     intercept: tuple[float, ...]
     unsure_p_wrong: float = 0.2
     essential_floor: float = 60.0
+    # the rule's `correct` becomes `unsure` where p(wrong) is above this (or `wrong` is the
+    # likeliest class): a higher bar than the model's own `correct` must clear
+    rule_doubt_p_wrong: float = 1.0
 
     def probabilities(self, x: Sequence[float]) -> tuple[float, ...]:
         z = [(v - m) / s for v, m, s in zip(x, self.mean, self.scale, strict=True)]
@@ -119,7 +122,7 @@ class VerdictModel:
             best = ranked[1]
         if rule == "correct" and not barred:
             # the rule's `correct` is doubted only where the model finds `wrong` likeliest
-            if CLASSES[ranked[0]] == "wrong":
+            if CLASSES[ranked[0]] == "wrong" or p[0] > self.rule_doubt_p_wrong:
                 return "unsure", p, ("model-doubt",)
             return "correct", p, ()
         verdict = CLASSES[best]
@@ -131,7 +134,8 @@ class VerdictModel:
         return {"features": list(FEATURES), "classes": list(CLASSES),
                 "mean": list(self.mean), "scale": list(self.scale),
                 "coef": [list(r) for r in self.coef], "intercept": list(self.intercept),
-                "unsure_p_wrong": self.unsure_p_wrong, "essential_floor": self.essential_floor}
+                "unsure_p_wrong": self.unsure_p_wrong, "essential_floor": self.essential_floor,
+                "rule_doubt_p_wrong": self.rule_doubt_p_wrong}
 
 
 def from_dict(data: Mapping[str, Any], where: str) -> VerdictModel:
@@ -151,6 +155,7 @@ def from_dict(data: Mapping[str, Any], where: str) -> VerdictModel:
         intercept=tuple(float(v) for v in data["intercept"]),
         unsure_p_wrong=float(data.get("unsure_p_wrong", 0.2)),
         essential_floor=float(data.get("essential_floor", 60.0)),
+        rule_doubt_p_wrong=float(data.get("rule_doubt_p_wrong", 1.0)),
     )
 
 
