@@ -173,7 +173,7 @@ def test_run_is_recorded_in_an_existing_study_database(tmp_path, use_lab):
 
     with open_store(tmp_path):
         pass  # the database exists from now on
-    use_lab(fake_lab(lambda ctx: [Finding("a", True, "ok")]))
+    use_lab(fake_lab(lambda ctx: [Finding("a", True, "ok"), Finding("b", True, "ok")]))
     run_lab("fake", quick=True, in_process=True, data_dir=tmp_path, deck=deck_with_claims())
     with open_store(tmp_path) as store:
         rec = store.last_lab_run("fake")
