@@ -63,6 +63,11 @@ def run_lab(
     log = log or (lambda line: None)
     labs = registry()
     if lab_id not in labs:
+        from labs import broken
+
+        why = broken().get(lab_id)
+        if why:
+            raise UnknownLab(f"lab {lab_id!r} does not load: {why}")
         raise UnknownLab(f"no lab {lab_id!r} (labs: {', '.join(labs)})")
     lab = labs[lab_id]
     started = datetime.now(UTC)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from quiz.deck.model import Deck
     from quiz.store.db import Store
 
-__all__ = ["all_runs", "lab_catalogue", "last_run", "last_runs", "record", "registry",
+__all__ = ["all_runs", "catalogue", "lab_catalogue", "last_run", "last_runs", "record", "registry",
            "run_lab", "run_problem", "runs_dir", "save_run"]
 
 Progress = Callable[[float, str], None]
@@ -43,6 +43,11 @@ Log = Callable[[str], None]
 def registry() -> dict[str, labs.Lab]:
     """Every lab, by id (``labs.registry()``)."""
     return labs.registry()
+
+
+def catalogue() -> tuple[dict[str, labs.Lab], dict[str, str]]:
+    """The labs that load, by id, and the lab modules that do not (id -> error)."""
+    return labs.registry(), labs.broken()
 
 
 def lab_catalogue() -> dict[str, list[str]]:

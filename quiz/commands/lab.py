@@ -35,12 +35,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_list(args) -> int:
     from quiz.deck.loader import load_deck
-    from quiz.labs_service import last_run, registry
+    from quiz.labs_service import catalogue, last_run
     from quiz.session.factcheck import outcome
 
     deck = load_deck(args.deck)
     rows = []
-    for lab_id, lab in registry().items():
+    known, broken = catalogue()
+    for lab_id in _order(known, broken):
+        if lab_id in broken:  # a module that does not load: one row with its error
+            rows.append({"id": lab_id, "error": broken[lab_id]})
+            continue
+        lab = known[lab_id]
         last = last_run(args.data_dir, lab_id)
         rows.append(
             {
@@ -71,6 +76,9 @@ def cmd_list(args) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for r in rows:
+        if "error" in r:
+            print(f"{r['id']:14} [does not load] {r['error']}")
+            continue
         last = r["last_run"]
         when = f"last run {last['started']} ({last['status']})" if last else "never run"
         print(f"{r['id']:14} {r['title']['en']}  [{when}]")
@@ -80,6 +88,14 @@ def cmd_list(args) -> int:
         if cards:
             print(f"    checks {len(r['claims'])} claim(s) on: {', '.join(cards)}")
     return 0
+
+
+def _order(known: dict, broken: dict) -> list[str]:
+    """The labs' ids, working and broken, in the registry's order."""
+    import labs
+
+    ids = [i for i in labs.MODULES if i in known or i in broken]
+    return ids + [i for i in known if i not in ids]
 
 
 def cmd_run(args) -> int:

@@ -255,6 +255,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "labs.col.summary": {"zh": "摘要", "en": "Summary"},
     "labs.claims": {"zh": "对题库说法的判定", "en": "Verdicts on the deck's claims"},
     "labs.run": {"zh": "运行 (r)", "en": "Run (r)"},
+    "labs.broken": {"zh": "无法加载", "en": "does not load"},
+    "labs.broken_run": {"zh": "实验 {lab} 无法加载：{error}",
+                        "en": "Lab {lab} does not load: {error}"},
     "labs.statements": {"zh": "检查的结论", "en": "Statements checked"},
     # browse / card
     "browse.title": {"zh": "浏览卡片", "en": "Browse cards"},

@@ -33,6 +33,19 @@ def registry() -> dict[str, Any]:
         return {}
 
 
+def broken() -> dict[str, str]:
+    """Lab id -> why its module does not load (``labs.broken()``), so the labs screen shows
+    a broken lab as a row with its error instead of hiding every lab; {} without labs."""
+    try:
+        import labs
+    except ImportError:
+        return {}
+    try:
+        return dict(labs.broken())
+    except Exception as e:  # noqa: BLE001 - the package itself is broken: say so in a row
+        return {"labs": f"{type(e).__name__}: {e}"}
+
+
 def last_run(data_dir: Path, lab_id: str) -> dict[str, Any] | None:
     """The newest saved run of a lab (its record), or None."""
     try:
