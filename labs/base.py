@@ -89,6 +89,12 @@ class LabRun:
     def ok(self) -> bool:
         return self.status is RunStatus.OK
 
+    @property
+    def cancelled(self) -> bool:
+        """Stopped through its handle: ``failed``, with an error that begins "cancelled"
+        (the record format and the store's three statuses stay as they are)."""
+        return self.status is RunStatus.FAILED and (self.error or "").startswith("cancelled")
+
     def finding(self, finding_id: str) -> Finding | None:
         return next((f for f in self.findings if f.id == finding_id), None)
 

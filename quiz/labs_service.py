@@ -30,10 +30,12 @@ from quiz.store.labfiles import all_runs, last_run, run_problem, runs_dir, save_
 
 if TYPE_CHECKING:
     from labs.base import LabRun
+    from labs.runner import RunHandle
     from quiz.deck.model import Deck
     from quiz.store.db import Store
 
-__all__ = ["all_runs", "catalogue", "lab_catalogue", "last_run", "last_runs", "record", "registry",
+__all__ = ["all_runs", "catalogue", "lab_catalogue", "last_run", "last_runs", "new_handle",
+           "record", "registry",
            "run_lab", "run_problem", "runs_dir", "save_run"]
 
 Progress = Callable[[float, str], None]
@@ -48,6 +50,14 @@ def registry() -> dict[str, labs.Lab]:
 def catalogue() -> tuple[dict[str, labs.Lab], dict[str, str]]:
     """The labs that load, by id, and the lab modules that do not (id -> error)."""
     return labs.registry(), labs.broken()
+
+
+def new_handle() -> RunHandle:
+    """A handle for one run, to pass as ``run_lab(cancel=...)`` and keep: ``cancel()`` ends
+    the run's child process (the runner holds it; nothing searches for it)."""
+    from labs.runner import RunHandle
+
+    return RunHandle()
 
 
 def lab_catalogue() -> dict[str, list[str]]:
@@ -68,13 +78,15 @@ def run_lab(
     store: Store | None = None,
     save: bool = True,
     seed: int = 0,
-    cancel: threading.Event | None = None,
+    cancel: threading.Event | RunHandle | None = None,
 ) -> dict[str, Any]:
     """Run one lab (blocking) and return the run as a JSON-ready dict; also save it.
 
     ``deck`` is a Deck, a deck path, or None for the shipped deck: its claims that name this
     lab get verdicts. ``store`` (a quiz.store.Store) also records the run; without one, the
-    study database records it when it already exists. ``cancel`` stops the lab's process.
+    study database records it when it already exists. ``cancel`` is the run's handle
+    (``new_handle()``): the caller keeps it, and ``cancel()`` on it ends the lab's process;
+    the run then comes back ``failed``, its error beginning "cancelled".
     """
     from labs.runner import UnknownLab
     from labs.runner import run_lab as _run

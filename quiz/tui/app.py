@@ -44,6 +44,8 @@ class LabState:
         self.message = ""
         self.log: list[str] = []
         self.results: dict[str, dict[str, Any]] = {}  # lab id -> run JSON from this session
+        # The running lab's handle (labs.runner.RunHandle): cancel() ends its process.
+        self.handle: Any = None
 
 
 class QuizApp(App):
@@ -349,12 +351,10 @@ class QuizApp(App):
             self.push_screen(HelpScreen(self.screen))
 
     async def action_quit(self) -> None:
-        # A lab runs in a child process that the worker thread waits for; stop it, or
-        # quitting would wait until the lab finished.
-        if self.lab_state.running is not None:
-            from quiz.tui.labinfo import stop_lab_children
-
-            stop_lab_children()
+        # A lab runs in a child process that the worker thread waits for; stop it through
+        # its handle, or quitting would wait until the lab finished.
+        if self.lab_state.handle is not None:
+            self.lab_state.handle.cancel(wait=5)
         self.writer.close()
         self.exit()
 
@@ -381,18 +381,30 @@ class QuizApp(App):
         if self.lab_state.running is not None:
             self.notify(t("labs.busy", self.lang), severity="warning")
             return False
+        from quiz.tui import labinfo
+
         st = self.lab_state
         st.running, st.fraction, st.message, st.log = lab_id, 0.0, "", []
+        st.handle = labinfo.new_handle()
         if quick is not None:
             st.quick = quick
         self._dispatch_lab_event(LabProgress(lab_id, 0.0, t("labs.running", self.lang, lab=lab_id)))
         # The deck is read here on the UI thread (it may load lazily), never in the worker.
-        self._run_lab_worker(lab_id, st.quick, self.deck, self._store)
+        self._run_lab_worker(lab_id, st.quick, self.deck, self._store, st.handle)
+        return True
+
+    def stop_lab(self) -> bool:
+        """Cancel the running lab through its handle; False when none is running."""
+        st = self.lab_state
+        if st.running is None or st.handle is None:
+            return False
+        st.handle.cancel()
+        self.notify(t("labs.stopping", self.lang, lab=st.running), timeout=3)
         return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="lab")
     def _run_lab_worker(self, lab_id: str, quick: bool, deck: Deck | None,
-                        store: Store | None) -> None:
+                        store: Store | None, handle: Any = None) -> None:
         try:
             from quiz.tui.labinfo import run_lab
 
@@ -400,7 +412,7 @@ class QuizApp(App):
                 lab_id, quick=quick,
                 progress=lambda f, m: self.post_message(LabProgress(lab_id, float(f), str(m))),
                 log=lambda line: self.post_message(LabLog(lab_id, str(line))),
-                data_dir=self.data_dir, deck=deck, store=store)
+                data_dir=self.data_dir, deck=deck, store=store, cancel=handle)
         except Exception as e:  # noqa: BLE001 - any lab failure is shown, never a traceback
             self.post_message(LabFailed(lab_id, f"{type(e).__name__}: {e}"))
             return
@@ -416,7 +428,7 @@ class QuizApp(App):
 
     def on_lab_finished(self, msg: LabFinished) -> None:
         st = self.lab_state
-        st.running, st.fraction = None, 1.0
+        st.running, st.fraction, st.handle = None, 1.0, None
         st.results[msg.lab_id] = msg.result
         status = msg.result.get("status", "?")
         secs = float(msg.result.get("duration_s") or 0.0)
@@ -429,7 +441,7 @@ class QuizApp(App):
         self._dispatch_lab_event(msg)
 
     def on_lab_failed(self, msg: LabFailed) -> None:
-        self.lab_state.running = None
+        self.lab_state.running = self.lab_state.handle = None
         self.show_error(t("error.lab", self.lang), f"{msg.lab_id}: {msg.error}")
         self._dispatch_lab_event(msg)
 

@@ -39,6 +39,8 @@ class LabsScreen(QuizScreen):
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("r", "run", "Run lab", id="run_lab"),
         Binding("m", "toggle_mode", "Quick/full", id="mode"),
+        # Shown only while a lab runs (check_action): cancels it through its handle.
+        Binding("x", "stop_lab", "Stop lab", id="stop_lab"),
         # Priority: the page keys scroll the whole screen, not the cursor of a table.
         Binding("pageup", "page(-1)", "Scroll", id="page_up", group=PAGE, priority=True),
         Binding("pagedown", "page(1)", "Scroll", id="page_down", group=PAGE, priority=True),
@@ -229,6 +231,14 @@ class LabsScreen(QuizScreen):
         if self.app.start_lab(self.selected):
             self.query_one("#lab-log", RichLog).clear()
 
+    def action_stop_lab(self) -> None:
+        self.app.stop_lab()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_lab":
+            return self.app.lab_state.running is not None  # False: not in the footer
+        return True
+
     def action_page(self, direction: int) -> None:
         body = self.query_one("#labs-body", VerticalScroll)
         if direction < 0:
@@ -261,7 +271,9 @@ class LabsScreen(QuizScreen):
             return
         if isinstance(msg, LabLog):
             self.query_one("#lab-log", RichLog).write(msg.line)
-        elif isinstance(msg, LabProgress):
+            return
+        self.refresh_bindings()  # the stop key shows while a lab runs
+        if isinstance(msg, LabProgress):
             self.render_status()
         elif isinstance(msg, LabFinished):
             self.render_status()
