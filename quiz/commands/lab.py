@@ -32,6 +32,34 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     rp.set_defaults(func=cmd_run)
 
+    ep = lab_sub.add_parser(
+        "export", help="write the recorded lab runs as JSON files (one per run, per lab folder)")
+    ep.add_argument("--out", metavar="DIR",
+                    help="folder to write into (default: lab-runs/ in the data folder)")
+    ep.add_argument("--lab", metavar="ID", help="only this lab's runs")
+    ep.set_defaults(func=cmd_export)
+
+
+def cmd_export(args) -> int:
+    """`quiz lab export`: the runs kept in the study database, as the JSON files runs were
+    once saved as (``<DIR>/<lab>/<UTC start>.json``)."""
+    from quiz.labs_service import export_runs, registry, runs_dir
+
+    if args.lab and args.lab not in registry() and args.lab not in _shipped_ids():
+        raise QuizError(f"no lab {args.lab!r} (labs: {', '.join(registry())})")
+    out = args.out or runs_dir(args.data_dir)
+    paths = export_runs(args.data_dir, out, lab_id=args.lab)
+    for p in paths:
+        print(p)
+    print(f"quiz: lab export: {len(paths)} run(s) written under {out}", file=sys.stderr)
+    return 0
+
+
+def _shipped_ids() -> list[str]:
+    import labs
+
+    return list(labs.MODULES)
+
 
 def cmd_list(args) -> int:
     from quiz.deck.loader import load_deck
@@ -125,8 +153,9 @@ def cmd_run(args) -> int:
         runs.append(run)
         if not args.json:
             print(render_run(run))
-            if not run.get("path"):
-                # Not on disk: the run as JSON is the only copy, so it goes to stdout whole.
+            if run.get("run_id") is None:
+                # Not in the database: the run as JSON is the only copy, so it goes to
+                # stdout whole.
                 print("   the run, as JSON (copy it before it scrolls away):")
                 print(json.dumps(run, ensure_ascii=False, indent=2, default=str))
     if args.json:
@@ -135,7 +164,7 @@ def cmd_run(args) -> int:
                 runs[0] if len(runs) == 1 else runs, ensure_ascii=False, indent=2, default=str
             )
         )
-    unsaved = [r["lab"] for r in runs if not r.get("path")]
+    unsaved = [r["lab"] for r in runs if r.get("run_id") is None]
     if unsaved:
         print(f"quiz: lab run: {', '.join(unsaved)} not saved (see the warnings above); "
               "free some space in the data folder and run again", file=sys.stderr)
@@ -167,7 +196,11 @@ def render_run(run: dict) -> str:
         out.append(f"   env: {libs}; threads {env.get('threads', '?')}; {env.get('cpu', '')}")
     for w in run.get("warnings") or ():
         out.append(f"   warning: {w}")
-    out.append(f"   saved: {run.get('path') or 'NOT SAVED'}")
+    if run.get("run_id") is None:
+        out.append("   saved: NOT SAVED")
+    else:
+        out.append(f"   saved: run {run['run_id']} in the study database"
+                   + (f"; exported to {run['path']}" if run.get("path") else ""))
     return "\n".join(out)
 
 
