@@ -2,7 +2,8 @@
 
 Screens are imported when first pushed so that opening the app pays only for the home
 screen. Slow work (labs) runs in a thread worker that only posts messages; the handlers
-here keep the state and tell the screens on the stack.
+here keep the state and publish each message on the ``lab_events`` Signal, which the
+screens that show lab results subscribe to.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.signal import Signal
 
 from quiz.deck.errors import DeckError
 from quiz.errors import QuizError
 from quiz.tui.bindings import localize_bindings
 from quiz.tui.commands import QuizCommands
 from quiz.tui.i18n import t
-from quiz.tui.messages import LabFailed, LabFinished, LabLog, LabProgress
+from quiz.tui.messages import LabEvent, LabFailed, LabFinished, LabLog, LabProgress
 
 if TYPE_CHECKING:
     from quiz.deck.model import Deck
@@ -97,6 +99,10 @@ class QuizApp(App):
         # thread while another program holds the database (the screen stays live).
         self.writer = Writer(self)
         self.lab_state = LabState()
+        # Every message of the lab worker (LabProgress, LabLog, LabFinished, LabFailed), once
+        # the App has kept its state: screens subscribe on mount (QuizScreen.follow_labs)
+        # and are dropped when they unmount.
+        self.lab_events: Signal[LabEvent] = Signal(self, "lab-events")
         self._lang_given = lang
         if lang:
             self.set_reactive(QuizApp.lang, lang)
@@ -388,7 +394,7 @@ class QuizApp(App):
         st.handle = labinfo.new_handle()
         if quick is not None:
             st.quick = quick
-        self._dispatch_lab_event(LabProgress(lab_id, 0.0, t("labs.running", self.lang, lab=lab_id)))
+        self.lab_events.publish(LabProgress(lab_id, 0.0, t("labs.running", self.lang, lab=lab_id)))
         # The deck is read here on the UI thread (it may load lazily), never in the worker.
         self._run_lab_worker(lab_id, st.quick, self.deck, self._store, st.handle)
         return True
@@ -420,11 +426,11 @@ class QuizApp(App):
 
     def on_lab_progress(self, msg: LabProgress) -> None:
         self.lab_state.fraction, self.lab_state.message = msg.fraction, msg.text
-        self._dispatch_lab_event(msg)
+        self.lab_events.publish(msg)
 
     def on_lab_log(self, msg: LabLog) -> None:
         self.lab_state.log.append(msg.line)
-        self._dispatch_lab_event(msg)
+        self.lab_events.publish(msg)
 
     def on_lab_finished(self, msg: LabFinished) -> None:
         st = self.lab_state
@@ -438,15 +444,9 @@ class QuizApp(App):
         else:
             self.notify(f"{text}\n{msg.result.get('error') or ''}".strip(), severity="warning",
                         timeout=8)
-        self._dispatch_lab_event(msg)
+        self.lab_events.publish(msg)
 
     def on_lab_failed(self, msg: LabFailed) -> None:
         self.lab_state.running = self.lab_state.handle = None
         self.show_error(t("error.lab", self.lang), f"{msg.lab_id}: {msg.error}")
-        self._dispatch_lab_event(msg)
-
-    def _dispatch_lab_event(self, msg) -> None:
-        for screen in self.screen_stack:
-            handler = getattr(screen, "lab_event", None)
-            if handler is not None:
-                handler(msg)
+        self.lab_events.publish(msg)

@@ -2,7 +2,7 @@
 with a progress bar and a live log; the findings in a table and curves as a plot.
 
 The run happens in the App's thread worker (``QuizApp.start_lab``), which only posts
-messages; the App forwards them here through ``lab_event``.
+messages; the App publishes them on its ``lab_events`` Signal, which this screen follows.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ class LabsScreen(QuizScreen):
         yield QuizFooter()
 
     def on_mount(self) -> None:
+        self.follow_labs()
         self.sub_title = self.t("labs.title")
         self.labs = labinfo.registry()
         self.broken = {k: v for k, v in labinfo.broken().items() if k not in self.labs}
@@ -265,8 +266,8 @@ class LabsScreen(QuizScreen):
         text = st.message if st.running else ""
         self.query_one("#lab-status-text", Static).update(Text(text))
 
-    def lab_event(self, msg) -> None:
-        """Called by the App for every message of the lab worker."""
+    def on_lab_event(self, msg) -> None:
+        """Every message of the lab worker, through the App's lab_events Signal."""
         if not self.is_mounted:
             return
         if isinstance(msg, LabLog):
