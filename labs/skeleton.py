@@ -10,9 +10,10 @@ median with p10/p90, ABBA interleaving) is ``labs.common.measure`` / ``compare_a
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -53,6 +54,25 @@ def requirement_problem(requires: Iterable[str]) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def torch_threads(n: int) -> Iterator[int]:
+    """Run the block with ``torch.set_num_threads(n)``, restoring the previous count.
+
+    On a 2-core machine that other processes also use, two OpenMP threads wait at
+    barriers for a descheduled peer: 3 SGD steps of the small CNN took 1.4-3 s with 2
+    threads and 0.06 s with 1 here. Labs whose findings are not about threads run their
+    work under ``torch_threads(1)``. Yields the previous count.
+    """
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield before
+    finally:
+        torch.set_num_threads(before)
+
+
 def in_threads(n: int, run: Callable[[LabContext], list[Finding]]
                ) -> Callable[[LabContext], list[Finding]]:
     """``run`` under ``torch.set_num_threads(n)``, the previous count restored after.
@@ -63,8 +83,6 @@ def in_threads(n: int, run: Callable[[LabContext], list[Finding]]
 
     @functools.wraps(run)
     def wrapped(ctx: LabContext) -> list[Finding]:
-        from labs.common import torch_threads
-
         with torch_threads(n):
             return run(ctx)
 

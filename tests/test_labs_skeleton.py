@@ -55,9 +55,7 @@ def test_declared_threads_wrap_the_run(monkeypatch):
         yield 4
         seen.append(("restored",))
 
-    import labs.common
-
-    monkeypatch.setattr(labs.common, "torch_threads", fake_threads)
+    monkeypatch.setattr(skeleton, "torch_threads", fake_threads)
 
     def body(ctx):
         seen.append(("run",))
