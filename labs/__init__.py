@@ -33,22 +33,41 @@ MODULES: dict[str, str] = {
 }
 
 
-def registry() -> dict[str, Lab]:
-    """Every lab, by id. A lab whose module is absent is left out (its claims then fail lint)."""
+def load() -> tuple[dict[str, Lab], dict[str, str]]:
+    """Every lab that loads, by id, and every lab module that does not (id -> its error:
+    a SyntaxError, an ImportError at import, a wrong ``LAB``), both in ``MODULES`` order.
+    A lab whose module is absent is in neither (its claims then fail lint)."""
     out: dict[str, Lab] = {}
+    broken: dict[str, str] = {}
     for lab_id, module in MODULES.items():
         try:
             mod = importlib.import_module(f"labs.{module}")
+            lab = mod.LAB
         except ModuleNotFoundError as e:
             if e.name == f"labs.{module}":
                 continue
-            raise
-        lab = mod.LAB
-        if lab.id != lab_id:
-            raise RuntimeError(f"labs/{module}.py declares lab {lab.id!r}, expected {lab_id!r}")
+            broken[lab_id] = f"labs/{module}.py: {type(e).__name__}: {e}"
+            continue
+        except Exception as e:  # noqa: BLE001 - one broken module must not hide the others
+            broken[lab_id] = f"labs/{module}.py: {type(e).__name__}: {e}"
+            continue
+        if getattr(lab, "id", None) != lab_id:
+            broken[lab_id] = (f"labs/{module}.py declares lab {getattr(lab, 'id', None)!r}, "
+                              f"expected {lab_id!r}")
+            continue
         out[lab_id] = lab
-    return out
+    return out, broken
+
+
+def registry() -> dict[str, Lab]:
+    """Every lab that loads, by id (a broken module is left out: see ``broken``)."""
+    return load()[0]
+
+
+def broken() -> dict[str, str]:
+    """Lab id -> why its module does not load, for each lab module that does not."""
+    return load()[1]
 
 
 __all__ = ["Finding", "Lab", "LabContext", "LabRun", "LabUnavailable", "RunStatus", "Statement",
-           "MODULES", "registry"]
+           "MODULES", "broken", "load", "registry"]

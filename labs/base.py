@@ -89,6 +89,12 @@ class LabRun:
     def ok(self) -> bool:
         return self.status is RunStatus.OK
 
+    @property
+    def cancelled(self) -> bool:
+        """Stopped through its handle: ``failed``, with an error that begins "cancelled"
+        (the record format and the store's three statuses stay as they are)."""
+        return self.status is RunStatus.FAILED and (self.error or "").startswith("cancelled")
+
     def finding(self, finding_id: str) -> Finding | None:
         return next((f for f in self.findings if f.id == finding_id), None)
 
@@ -146,15 +152,36 @@ class LabContext:
 
 @dataclass(frozen=True)
 class Lab:
+    """A lab, declared once: its id, titles and statements (zh and en), the extras it needs
+    and the torch thread count it runs at. The shared skeleton is ``labs.skeleton``."""
+
     id: str
     title: dict[str, str]
     statements: tuple[Statement, ...]
     run: Callable[[LabContext], list[Finding]]
-    # Optional extras a lab needs beyond the `labs` extra (e.g. "executorch").
+    # Extras of pyproject.toml a lab needs beyond `labs` (e.g. "executorch"); the worker
+    # checks them before the run (labs.skeleton.requirement_problem) and reports the
+    # missing package with its pip command as an ``unavailable`` run.
     requires: tuple[str, ...] = ()
+    # The torch thread count ``run`` works at (restored after), or None to leave it alone
+    # (a lab about threads sets its own). Declared here, applied by labs.skeleton.in_threads.
+    threads: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.threads is not None and getattr(self.run, "threads", None) != self.threads:
+            from labs.skeleton import in_threads
+
+            object.__setattr__(self, "run", in_threads(self.threads, self.run))
 
     def finding_ids(self) -> list[str]:
         return [s.id for s in self.statements]
+
+    def requirement_problem(self) -> str | None:
+        """Which package this lab needs and is not installed (with the pip command), or
+        None. Looks modules up without importing them."""
+        from labs.skeleton import requirement_problem
+
+        return requirement_problem(self.requires)
 
 
 class LabUnavailable(Exception):

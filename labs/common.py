@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from labs.base import base_env
+from labs.skeleton import torch_threads  # noqa: F401 - re-exported: the skeleton owns it
 
 # --------------------------------------------------------------------------- timing
 
@@ -478,22 +479,3 @@ class _Sink:
 
     def flush(self) -> None:
         pass
-
-
-@contextlib.contextmanager
-def torch_threads(n: int) -> Iterator[int]:
-    """Run the block with ``torch.set_num_threads(n)``, restoring the previous count.
-
-    On a 2-core machine that other processes also use, two OpenMP threads wait at
-    barriers for a descheduled peer: 3 SGD steps of the small CNN took 1.4-3 s with 2
-    threads and 0.06 s with 1 here. Labs whose findings are not about threads run their
-    work under ``torch_threads(1)``. Yields the previous count.
-    """
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield before
-    finally:
-        torch.set_num_threads(before)

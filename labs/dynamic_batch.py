@@ -23,6 +23,7 @@ from typing import Any
 
 from labs import common
 from labs.base import Finding, Lab, LabContext, Statement
+from labs.skeleton import speed_verdict
 
 STATEMENTS = (
     Statement("traced-any-batch", {
@@ -197,34 +198,22 @@ def _throughput(ctx: LabContext, model, traced, lite, torch, batches) -> Finding
     backends = {"torchscript": traced} if ctx.quick else {"torchscript": traced, "ptl": lite,
                                                            "eager": model}
     load = common.cpu_load(0.3)
-    default_threads = torch.get_num_threads()
     # One intra-op thread: with two OpenMP threads on two cores that other processes
     # also use, a batch-16 call here took 40-210 ms instead of ~9 ms (threads wait at
-    # barriers for a descheduled peer); the threads lab covers thread scaling.
-    torch.set_num_threads(1)
-    try:
-        with torch.inference_mode():
-            for name, mod in backends.items():
-                # Round robin over batch sizes: drift on the machine hits them all alike.
-                t = common.compare_many(
-                    {str(b): (lambda m=mod, x=xs[b]: m(x)) for b in batches},
-                    warmup=2, runs=runs)
-                stats[name] = {b: t[str(b)] for b in batches}
-                curves[name] = [b / (t[str(b)]["median_ms"] / 1e3) for b in batches]
-    finally:
-        torch.set_num_threads(default_threads)
+    # barriers for a descheduled peer); the threads lab covers thread scaling. (The lab
+    # runs at threads=1 already; this keeps the timing at 1 whatever calls it.)
+    with common.torch_threads(1), torch.inference_mode():
+        for name, mod in backends.items():
+            # Round robin over batch sizes: drift on the machine hits them all alike.
+            t = common.compare_many(
+                {str(b): (lambda m=mod, x=xs[b]: m(x)) for b in batches},
+                warmup=2, runs=runs)
+            stats[name] = {b: t[str(b)] for b in batches}
+            curves[name] = [b / (t[str(b)]["median_ms"] / 1e3) for b in batches]
     main = curves["torchscript"]
     ratio = main[-1] / main[0]
-    if ratio > CLEAR:
-        held, verdict = True, "per-sample throughput rises with batch"
-    elif ratio < 1 / CLEAR and load["busy_cores"] > 0.5:
-        held = None
-        verdict = (f"inconclusive: other processes kept {load['busy_cores']:.1f} of "
-                   f"{load['cores']} cores busy while timing")
-    elif ratio < 1 / CLEAR:
-        held, verdict = False, "per-sample throughput falls with batch"
-    else:
-        held, verdict = None, f"inconclusive on this machine (ratio within {CLEAR}x)"
+    held, verdict = speed_verdict(ratio, CLEAR, faster="per-sample throughput rises with batch",
+                                  slower="per-sample throughput falls with batch", load=load)
     return Finding(
         "batch-throughput", held,
         f"TorchScript CNN, 1 thread: {main[0]:.0f} samples/s at batch 1, {main[-1]:.0f} at batch "
@@ -526,13 +515,7 @@ def _tracing_shapes(ctx: LabContext, torch) -> list[Finding]:
 
 
 def run(ctx: LabContext) -> list[Finding]:
-    # One torch thread: nothing here is about threads, and two OpenMP threads on a
-    # 2-core machine shared with other processes ran this work up to 20x slower.
-    with common.torch_threads(1):
-        return _run(ctx)
-
-
-def _run(ctx: LabContext) -> list[Finding]:
+    # threads=1 on LAB: nothing here is about threads (labs.skeleton.in_threads)
     import torch
 
     common.torch_env(ctx.quick)
@@ -573,4 +556,4 @@ def _run(ctx: LabContext) -> list[Finding]:
 LAB = Lab(id="dynamic-batch",
           title={"zh": "动态 batch：trace、ONNX 与 ExecuTorch 中的 batch 维",
                  "en": "Dynamic batch: the batch dimension in tracing, ONNX and ExecuTorch"},
-          statements=STATEMENTS, run=run)
+          statements=STATEMENTS, run=run, threads=1)

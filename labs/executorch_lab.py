@@ -24,6 +24,7 @@ from typing import Any
 
 from labs import common
 from labs.base import Finding, Lab, LabContext, LabUnavailable, Statement
+from labs.skeleton import speed_verdict
 
 STATEMENTS = (
     Statement("pte-roundtrip", {
@@ -214,12 +215,8 @@ def _run(ctx: LabContext, threads: int) -> list[Finding]:
          "eager_1_thread": tri["eager_1_thread"], "xnnpack_vs_eager_run": tri["xnnpack"]}
     speed = t["portable"]["median_ms"] / t["xnnpack"]["median_ms"]
     vs_eager = t["eager_1_thread"]["median_ms"] / t["xnnpack_vs_eager_run"]["median_ms"]
-    if speed > CLEAR:
-        held, verdict = True, "XNNPACK faster"
-    elif speed < 1 / CLEAR:
-        held, verdict = False, "XNNPACK slower"
-    else:
-        held, verdict = None, f"inconclusive on this machine (margin < {CLEAR}x)"
+    held, verdict = speed_verdict(speed, CLEAR, faster="XNNPACK faster",
+                                  slower="XNNPACK slower")
     f_speed = Finding(
         "xnnpack-faster", held,
         f"CNN batch {batch}: XNNPACK .pte {t['xnnpack']['median_ms']:.2f} ms vs portable "

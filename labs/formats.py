@@ -209,13 +209,7 @@ def _jit_deprecated(jit_warnings: list[str], lite_warnings: list[str]) -> Findin
 
 
 def run(ctx: LabContext) -> list[Finding]:
-    # One torch thread: nothing here is about threads, and two OpenMP threads on a
-    # 2-core machine shared with other processes ran this work up to 20x slower.
-    with common.torch_threads(1):
-        return _run(ctx)
-
-
-def _run(ctx: LabContext) -> list[Finding]:
+    # threads=1 on LAB: nothing here is about threads (labs.skeleton.in_threads)
     import torch
     import torch.jit.mobile  # noqa: F401 - registers torch.jit.mobile
 
@@ -242,4 +236,4 @@ def _run(ctx: LabContext) -> list[Finding]:
 LAB = Lab(id="formats",
           title={"zh": "模型格式：TorchScript、.ptl、ONNX 与 Caffe2",
                  "en": "Formats: TorchScript, .ptl, ONNX and Caffe2"},
-          statements=STATEMENTS, run=run)
+          statements=STATEMENTS, run=run, threads=1)

@@ -15,6 +15,7 @@ from collections import Counter
 
 from labs import common
 from labs.base import Finding, Lab, LabContext, Statement
+from labs.skeleton import speed_verdict
 
 STATEMENTS = (
     Statement("fusion-exact", {
@@ -153,24 +154,14 @@ def run(ctx: LabContext) -> list[Finding]:
     # Latency: unfused vs fused eager, alternated, one thread (the claim is about work per
     # op, and a single thread is far less sensitive to other processes on a 2-core box).
     runs = 20 if ctx.quick else 100
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    load = common.cpu_load(0.2)
-    try:
-        with torch.inference_mode():
-            ab = common.compare_ab(lambda: model(x), lambda: fused(x), warmup=5, runs=runs)
-            ctx.progress(0.8, "unfused vs fused timed")
-            ab_frozen = common.compare_ab(lambda: scripted(x), lambda: frozen(x), warmup=5,
-                                          runs=runs)
-    finally:
-        torch.set_num_threads(old)
+    with common.torch_threads(1), torch.inference_mode():
+        load = common.cpu_load(0.2)
+        ab = common.compare_ab(lambda: model(x), lambda: fused(x), warmup=5, runs=runs)
+        ctx.progress(0.8, "unfused vs fused timed")
+        ab_frozen = common.compare_ab(lambda: scripted(x), lambda: frozen(x), warmup=5,
+                                      runs=runs)
     s = ab["speedup"]
-    if s > CLEAR:
-        held, verdict = True, "fused faster"
-    elif s < 1 / CLEAR:
-        held, verdict = False, "fused slower"
-    else:
-        held, verdict = None, f"inconclusive on this machine (margin < {CLEAR}x)"
+    held, verdict = speed_verdict(s, CLEAR, faster="fused faster", slower="fused slower")
     f_fast = Finding(
         "fusion-faster", held,
         f"CNN batch {batch} at {side}x{side}, 1 thread: unfused {ab['a']['median_ms']:.2f} "

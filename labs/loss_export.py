@@ -84,13 +84,7 @@ def _onnx_ops(ctx: LabContext, module, example: tuple, name: str, torch) -> tupl
 
 
 def run(ctx: LabContext) -> list[Finding]:
-    # One torch thread: nothing here is about threads, and two OpenMP threads on a
-    # 2-core machine shared with other processes ran this work up to 20x slower.
-    with common.torch_threads(1):
-        return _run(ctx)
-
-
-def _run(ctx: LabContext) -> list[Finding]:
+    # threads=1 on LAB: nothing here is about threads (labs.skeleton.in_threads)
     import torch
     import torch.nn.functional as F  # noqa: N812
     from torch import nn
@@ -162,4 +156,4 @@ def _run(ctx: LabContext) -> list[Finding]:
 LAB = Lab(id="loss-export",
           title={"zh": "损失函数不在导出的推理图里",
                  "en": "The loss is not in the exported inference graph"},
-          statements=STATEMENTS, run=run)
+          statements=STATEMENTS, run=run, threads=1)

@@ -152,16 +152,12 @@ def run(ctx: LabContext) -> list[Finding]:
     order = ("no_grad", "inference_mode", "kept_detached", "kept_graph")
     # One thread: no timing is claimed here, and on a busy 2-core machine two OpenMP
     # threads can be several times slower than one.
-    old_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with common.torch_threads(1):
         for k, name in enumerate(order):
             phases[name] = _phase(ctx, torch, model, name, iters, batch, ctx.seed + k)
             ctx.log(f"{name}: {phases[name]['mb_per_100']:+.2f} MB per 100 inferences")
             ctx.progress((k + 1) / (len(order) + 1), f"{name} measured")
         saved = _saved_bytes_per_call(torch, model, batch)
-    finally:
-        torch.set_num_threads(old_threads)
     out_bytes = batch * width * 4
 
     ng, im = phases["no_grad"], phases["inference_mode"]

@@ -78,13 +78,7 @@ def _executorch_outputs(ctx: LabContext, model, x) -> tuple[Any, dict[str, Any]]
 
 
 def run(ctx: LabContext) -> list[Finding]:
-    # One torch thread: nothing here is about threads, and two OpenMP threads on a
-    # 2-core machine shared with other processes ran this work up to 20x slower.
-    with common.torch_threads(1):
-        return _run(ctx)
-
-
-def _run(ctx: LabContext) -> list[Finding]:
+    # threads=1 on LAB: nothing here is about threads (labs.skeleton.in_threads)
     import torch
     from torch.jit.mobile import _load_for_lite_interpreter
 
@@ -146,4 +140,4 @@ def _run(ctx: LabContext) -> list[Finding]:
 LAB = Lab(id="parity",
           title={"zh": "一致性：同一输入在各个后端上的输出",
                  "en": "Parity: the same inputs through every backend"},
-          statements=STATEMENTS, run=run)
+          statements=STATEMENTS, run=run, threads=1)

@@ -188,13 +188,8 @@ def run(ctx: LabContext) -> list[Finding]:
     vs_dense = common.max_abs_diff(y_dense, y_small)
     ctx.progress(0.7, "structured model rebuilt")
     runs = 20 if ctx.quick else 150
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        with torch.inference_mode():
-            ab = common.compare_ab(lambda: model(x), lambda: small(x), warmup=5, runs=runs)
-    finally:
-        torch.set_num_threads(old)
+    with common.torch_threads(1), torch.inference_mode():
+        ab = common.compare_ab(lambda: model(x), lambda: small(x), warmup=5, runs=runs)
     s = ab["speedup"]
     smaller = small_size < 0.6 * dense_size and exact < 1e-4
     if not smaller or s < 1 / CLEAR:

@@ -98,10 +98,8 @@ def _dynamic_int8(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
     # --- speed: 1 thread, batch 1 and 32, fp32 and int8 alternated.
     runs = 30 if ctx.quick else 200
     batches = (1, 32)
-    old_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
     latency: dict = {}
-    try:
+    with common.torch_threads(1):
         for i, b in enumerate(batches):
             xb = torch.randn(b, 1024, generator=g)
             with torch.inference_mode():
@@ -111,8 +109,6 @@ def _dynamic_int8(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
             ctx.log(f"batch {b}: fp32 {ab['a']['median_ms']:.3f} ms, "
                     f"int8 {ab['b']['median_ms']:.3f} ms")
             ctx.progress(0.3 + 0.1 * i, f"int8 latency batch {b}")
-    finally:
-        torch.set_num_threads(old_threads)
     speedups = {b: latency[b]["speedup"] for b in batches}
     if all(s > CLEAR for s in speedups.values()):
         held = True
@@ -271,14 +267,9 @@ def _torchao(ctx: LabContext, torch, notes: dict) -> dict:
         fp_size = common.file_size(ctx.workdir / "mlp_fp32.pt")
         size = common.file_size(path)
         x1 = x[:1]
-        old = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            with torch.inference_mode():
-                ab = common.compare_ab(lambda: fp32(x1), lambda: m(x1), warmup=5,
-                                       runs=20 if ctx.quick else 100)
-        finally:
-            torch.set_num_threads(old)
+        with common.torch_threads(1), torch.inference_mode():
+            ab = common.compare_ab(lambda: fp32(x1), lambda: m(x1), warmup=5,
+                                   runs=20 if ctx.quick else 100)
         return {"torchao": getattr(torchao, "__version__", "?"),
                 "torchao_config": "Int8WeightOnlyConfig",
                 "torchao_batch1_fp32": ab["a"], "torchao_batch1_int8": ab["b"],

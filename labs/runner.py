@@ -42,6 +42,61 @@ class UnknownLab(LookupError):
     """No lab of that id in the registry; the message lists the labs there are."""
 
 
+CANCELLED = "cancelled"  # how a cancelled run's error begins (its status is ``failed``)
+
+
+class RunHandle:
+    """The caller's hold on one run: ``cancel()`` ends the lab's child process (the runner
+    holds its ``Popen``; nothing searches for it), ``pid`` is that child's while it runs.
+
+    A run ``in_process`` has no child: cancelling it only marks it. Thread-safe: the app
+    cancels from the UI thread while a worker thread runs the lab."""
+
+    def __init__(self, event: threading.Event | None = None) -> None:
+        self._event = event if event is not None else threading.Event()
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+
+    @property
+    def event(self) -> threading.Event:
+        return self._event
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    @property
+    def pid(self) -> int | None:
+        with self._lock:
+            return self._proc.pid if self._proc is not None else None
+
+    @property
+    def running(self) -> bool:
+        with self._lock:
+            return self._proc is not None and self._proc.poll() is None
+
+    def cancel(self, wait: float = 0.0) -> None:
+        """Stop the run: terminate its child now (SIGTERM), and with ``wait`` > 0 wait that
+        many seconds for it to end, then kill it."""
+        self._event.set()
+        with self._lock:
+            proc = self._proc
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        if wait > 0:
+            try:
+                proc.wait(timeout=wait)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    def _attach(self, proc: subprocess.Popen) -> None:
+        with self._lock:
+            self._proc = proc
+        if self._event.is_set():  # cancelled before the child started
+            proc.terminate()
+
+
 def run_lab(
     lab_id: str,
     *,
@@ -50,12 +105,14 @@ def run_lab(
     log: Log | None = None,
     in_process: bool = False,
     seed: int = 0,
-    cancel: threading.Event | None = None,
+    cancel: threading.Event | RunHandle | None = None,
 ) -> LabRun:
     """Run one lab (blocking) and return the run.
 
-    ``cancel``, when set while the lab runs in its child process, ends that child: the run
-    then comes back ``failed`` ("cancelled"). A lab run ``in_process`` cannot be stopped.
+    ``cancel`` is the caller's ``RunHandle`` (or an event to wrap in one): cancelling it
+    while the lab runs in its child process ends that child, and the run comes back
+    ``failed`` with an error that begins "cancelled". A lab run ``in_process`` cannot be
+    stopped.
     """
     from labs import registry
 
@@ -63,6 +120,11 @@ def run_lab(
     log = log or (lambda line: None)
     labs = registry()
     if lab_id not in labs:
+        from labs import broken
+
+        why = broken().get(lab_id)
+        if why:
+            raise UnknownLab(f"lab {lab_id!r} does not load: {why}")
         raise UnknownLab(f"no lab {lab_id!r} (labs: {', '.join(labs)})")
     lab = labs[lab_id]
     started = datetime.now(UTC)
@@ -112,8 +174,8 @@ def worker_command(lab_id: str, quick: bool, seed: int) -> list[str]:
     root = str(Path(labs.__file__).resolve().parents[1])
     boot = (f"import sys; sys.path.insert(0, {root!r}); "
             "from labs.worker import main; sys.exit(main(sys.argv[2:]))")
-    # "labs.worker" stays a word of its own: the app finds its children by it
-    # (quiz.tui.labinfo.stop_lab_children; a run given a ``cancel`` event needs no search).
+    # "labs.worker" stays a word of its own, so `ps` shows what the child is (the app stops
+    # a run through its RunHandle, not by searching for it).
     cmd = [sys.executable, "-P", "-c", boot, "labs.worker", lab_id, "--seed", str(seed)]
     if quick:
         cmd.append("--quick")
@@ -121,8 +183,9 @@ def worker_command(lab_id: str, quick: bool, seed: int) -> list[str]:
 
 
 def _run_child(lab_id: str, quick: bool, seed: int, progress: Progress, log: Log,
-               cancel: threading.Event | None = None) -> dict[str, Any]:
+               cancel: threading.Event | RunHandle | None = None) -> dict[str, Any]:
     """Run the worker in a child process and return its result message (a dict as sent)."""
+    handle = cancel if isinstance(cancel, RunHandle) else RunHandle(cancel)
     cmd = worker_command(lab_id, quick, seed)
     env = {**os.environ, **STABLE_MALLOC, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
@@ -144,16 +207,15 @@ def _run_child(lab_id: str, quick: bool, seed: int, progress: Progress, log: Log
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
-    cancelled = threading.Event()
-    if cancel is not None:
-        def watch() -> None:  # the handle the caller holds: no search for the child
-            while proc.poll() is None:
-                if cancel.wait(0.1):
-                    cancelled.set()
-                    proc.terminate()
-                    return
+    handle._attach(proc)  # the caller's handle now holds the child: cancel() ends it
 
-        threading.Thread(target=watch, daemon=True).start()
+    def watch() -> None:  # an event set by someone without the handle still cancels
+        while proc.poll() is None:
+            if handle.event.wait(0.1):
+                handle.cancel()
+                return
+
+    threading.Thread(target=watch, daemon=True).start()
     result: dict[str, Any] | None = None
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -167,9 +229,9 @@ def _run_child(lab_id: str, quick: bool, seed: int, progress: Progress, log: Log
             _dispatch(msg, progress, log)
     code = proc.wait()
     reader.join(timeout=5)
-    if result is None and cancelled.is_set():
+    if result is None and handle.cancelled:
         result = {"status": "failed", "findings": [], "env": {},
-                  "error": f"cancelled (the lab process was stopped, exit code {code})"}
+                  "error": f"{CANCELLED} (the lab process was stopped, exit code {code})"}
     if result is None:
         # Say why: the last line of a traceback (an ImportError, say) is the cause.
         why = next((t.strip() for t in reversed(tail) if t.strip()), "")

@@ -13,6 +13,7 @@ import os
 
 from labs import common
 from labs.base import Finding, Lab, LabContext, Statement
+from labs.skeleton import speed_verdict
 
 STATEMENTS = (
     Statement("multithread-default", {
@@ -101,18 +102,12 @@ def run(ctx: LabContext) -> list[Finding]:
     if n_all < 2:
         held = None
         verdict = "single core: nothing to compare"
-    elif load["busy_cores"] > 0.5 and speedup < CLEAR:
+    else:
         # Oversubscription: intra-op threads wait at barriers for a thread that shares
         # its core with another process. A fact about a busy machine, not about threads.
-        held = None
-        verdict = (f"inconclusive: other processes kept {load['busy_cores']:.1f} of "
-                   f"{load['cores']} cores busy, so {n_all} threads contend for them")
-    elif speedup > CLEAR:
-        held, verdict = True, "all cores faster"
-    elif speedup < 1 / CLEAR:
-        held, verdict = False, "all cores slower"
-    else:
-        held, verdict = None, f"inconclusive on this machine (margin < {CLEAR}x)"
+        held, verdict = speed_verdict(
+            speedup, CLEAR, faster="all cores faster", slower="all cores slower", load=load,
+            busy_hides_margin=True, busy_why=f", so {n_all} threads contend for them")
     f_speed = Finding(
         "threads-speedup", held,
         f"CNN batch {batch}: 1 thread {ab['a']['median_ms']:.2f} ms vs {n_all} threads "

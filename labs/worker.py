@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from labs.base import LabContext, LabUnavailable, base_env
+from labs.skeleton import findings_problem
 
 # Packages whose absence means "the labs extra is not installed", not a bug in a lab.
 OPTIONAL = {"torch", "onnx", "onnxruntime", "onnxscript", "executorch", "torchao", "numpy"}
@@ -50,10 +51,22 @@ def execute(lab_id: str, quick: bool, seed: int, emit) -> dict[str, Any]:
         emit({"type": "log", "line": str(line)})
 
     status, error, findings, tb = "ok", None, [], None
+    # Lab.requires, checked before the run: a missing extra is "unavailable" with the
+    # package and the pip command, before the lab imports anything.
+    missing = lab.requirement_problem()
+    if missing:
+        return {"type": "result", "status": "unavailable", "error": missing, "findings": [],
+                "env": {**base_env(), "quick": quick}}
     with tempfile.TemporaryDirectory(prefix=f"quizlab-{lab_id}-") as tmp:
         ctx = LabContext(quick=quick, workdir=Path(tmp), progress=progress, log=log, seed=seed)
         try:
-            findings = [f.to_dict() for f in lab.run(ctx)]
+            returned = list(lab.run(ctx))
+            findings = [f.to_dict() for f in returned]
+            # The declared statements are the contract: a finding missing, undeclared,
+            # repeated or out of order fails the run (the findings are kept to read).
+            problem = findings_problem(lab, returned)
+            if problem:
+                status, error = "failed", problem
         except LabUnavailable as e:
             status, error = "unavailable", str(e)
         except ModuleNotFoundError as e:

@@ -177,9 +177,13 @@ def test_a_full_disk_at_save_time_keeps_the_run(tmp_path, monkeypatch):
 
     fake(monkeypatch)
     monkeypatch.setattr(Path, "write_text", full)
-    run = run_lab("fake", quick=True, in_process=True, data_dir=tmp_path, deck=None)
+    # The JSON file is an export, written on request; the study database keeps the run.
+    run = run_lab("fake", quick=True, in_process=True, data_dir=tmp_path, deck=None,
+                  export=True)
     check_kept(run, tmp_path)
-    assert last_run(tmp_path, "fake") is None
+    # Changed with issue 15 (SQL is the one source of lab runs): the run the file could not
+    # take is in the study database, so it is listed (it used to be lost with the file).
+    assert last_run(tmp_path, "fake")["run_id"] == run["run_id"] is not None
 
 
 @pytest.fixture
@@ -213,7 +217,8 @@ def test_a_really_full_disk_at_save_time_keeps_the_run(tiny_fs, monkeypatch, cap
     (tiny_fs / "lab-runs" / "fake").mkdir(parents=True)
     fill(tiny_fs)
     fake(monkeypatch)
-    run = run_lab("fake", quick=True, in_process=True, data_dir=tiny_fs, deck=None)
+    run = run_lab("fake", quick=True, in_process=True, data_dir=tiny_fs, deck=None,
+                  export=True)
     check_kept(run, tiny_fs)
     text = render_run(run)
     assert "NOT SAVED" in text and "No space left on device" in text

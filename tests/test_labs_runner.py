@@ -99,6 +99,7 @@ def test_in_process_run_shape_verdicts_progress_and_record(tmp_path, use_lab):
         deck=deck_with_claims(),
         progress=lambda f, m: seen.append((f, m)),
         log=lambda line: seen.append(line),
+        export=True,  # the JSON file is written on request only (SQL keeps every run)
     )
     assert {
         "lab",
@@ -137,10 +138,12 @@ def test_in_process_run_shape_verdicts_progress_and_record(tmp_path, use_lab):
 
 def test_newest_run_is_last_and_broken_files_are_skipped(tmp_path, use_lab):
     use_lab(fake_lab(lambda ctx: [Finding("a", True, "first")]))
-    run_lab("fake", quick=True, in_process=True, data_dir=tmp_path, deck=deck_with_claims())
+    run_lab("fake", quick=True, in_process=True, data_dir=tmp_path, deck=deck_with_claims(),
+            export=True)
     use_lab(fake_lab(lambda ctx: [Finding("a", False, "second")]))
     second = run_lab(
-        "fake", quick=False, in_process=True, data_dir=tmp_path, deck=deck_with_claims()
+        "fake", quick=False, in_process=True, data_dir=tmp_path, deck=deck_with_claims(),
+        export=True,
     )
     (tmp_path / "lab-runs" / "fake" / "99999999T999999999999Z.json").write_text("{broken")
     runs = all_runs(tmp_path, "fake")
@@ -173,7 +176,7 @@ def test_run_is_recorded_in_an_existing_study_database(tmp_path, use_lab):
 
     with open_store(tmp_path):
         pass  # the database exists from now on
-    use_lab(fake_lab(lambda ctx: [Finding("a", True, "ok")]))
+    use_lab(fake_lab(lambda ctx: [Finding("a", True, "ok"), Finding("b", True, "ok")]))
     run_lab("fake", quick=True, in_process=True, data_dir=tmp_path, deck=deck_with_claims())
     with open_store(tmp_path) as store:
         rec = store.last_lab_run("fake")

@@ -32,15 +32,48 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     rp.set_defaults(func=cmd_run)
 
+    ep = lab_sub.add_parser(
+        "export", help="write the recorded lab runs as JSON files (one per run, per lab folder)")
+    ep.add_argument("--out", metavar="DIR",
+                    help="folder to write into (default: lab-runs/ in the data folder)")
+    ep.add_argument("--lab", metavar="ID", help="only this lab's runs")
+    ep.set_defaults(func=cmd_export)
+
+
+def cmd_export(args) -> int:
+    """`quiz lab export`: the runs kept in the study database, as the JSON files runs were
+    once saved as (``<DIR>/<lab>/<UTC start>.json``)."""
+    from quiz.labs_service import export_runs, registry, runs_dir
+
+    if args.lab and args.lab not in registry() and args.lab not in _shipped_ids():
+        raise QuizError(f"no lab {args.lab!r} (labs: {', '.join(registry())})")
+    out = args.out or runs_dir(args.data_dir)
+    paths = export_runs(args.data_dir, out, lab_id=args.lab)
+    for p in paths:
+        print(p)
+    print(f"quiz: lab export: {len(paths)} run(s) written under {out}", file=sys.stderr)
+    return 0
+
+
+def _shipped_ids() -> list[str]:
+    import labs
+
+    return list(labs.MODULES)
+
 
 def cmd_list(args) -> int:
     from quiz.deck.loader import load_deck
-    from quiz.labs_service import last_run, registry
+    from quiz.labs_service import catalogue, last_run
     from quiz.session.factcheck import outcome
 
     deck = load_deck(args.deck)
     rows = []
-    for lab_id, lab in registry().items():
+    known, broken = catalogue()
+    for lab_id in _order(known, broken):
+        if lab_id in broken:  # a module that does not load: one row with its error
+            rows.append({"id": lab_id, "error": broken[lab_id]})
+            continue
+        lab = known[lab_id]
         last = last_run(args.data_dir, lab_id)
         rows.append(
             {
@@ -71,6 +104,9 @@ def cmd_list(args) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for r in rows:
+        if "error" in r:
+            print(f"{r['id']:14} [does not load] {r['error']}")
+            continue
         last = r["last_run"]
         when = f"last run {last['started']} ({last['status']})" if last else "never run"
         print(f"{r['id']:14} {r['title']['en']}  [{when}]")
@@ -80,6 +116,14 @@ def cmd_list(args) -> int:
         if cards:
             print(f"    checks {len(r['claims'])} claim(s) on: {', '.join(cards)}")
     return 0
+
+
+def _order(known: dict, broken: dict) -> list[str]:
+    """The labs' ids, working and broken, in the registry's order."""
+    import labs
+
+    ids = [i for i in labs.MODULES if i in known or i in broken]
+    return ids + [i for i in known if i not in ids]
 
 
 def cmd_run(args) -> int:
@@ -109,8 +153,9 @@ def cmd_run(args) -> int:
         runs.append(run)
         if not args.json:
             print(render_run(run))
-            if not run.get("path"):
-                # Not on disk: the run as JSON is the only copy, so it goes to stdout whole.
+            if run.get("run_id") is None:
+                # Not in the database: the run as JSON is the only copy, so it goes to
+                # stdout whole.
                 print("   the run, as JSON (copy it before it scrolls away):")
                 print(json.dumps(run, ensure_ascii=False, indent=2, default=str))
     if args.json:
@@ -119,7 +164,7 @@ def cmd_run(args) -> int:
                 runs[0] if len(runs) == 1 else runs, ensure_ascii=False, indent=2, default=str
             )
         )
-    unsaved = [r["lab"] for r in runs if not r.get("path")]
+    unsaved = [r["lab"] for r in runs if r.get("run_id") is None]
     if unsaved:
         print(f"quiz: lab run: {', '.join(unsaved)} not saved (see the warnings above); "
               "free some space in the data folder and run again", file=sys.stderr)
@@ -151,7 +196,11 @@ def render_run(run: dict) -> str:
         out.append(f"   env: {libs}; threads {env.get('threads', '?')}; {env.get('cpu', '')}")
     for w in run.get("warnings") or ():
         out.append(f"   warning: {w}")
-    out.append(f"   saved: {run.get('path') or 'NOT SAVED'}")
+    if run.get("run_id") is None:
+        out.append("   saved: NOT SAVED")
+    else:
+        out.append(f"   saved: run {run['run_id']} in the study database"
+                   + (f"; exported to {run['path']}" if run.get("path") else ""))
     return "\n".join(out)
 
 

@@ -552,6 +552,31 @@ class Store:
                 (lab_id, ts(started), float(duration_s), int(bool(quick)), status, dumps(result)))
             return int(cur.lastrowid)
 
+    def lab_files_seen(self) -> set[str]:
+        """The lab-run JSON files already imported (or skipped) by ``import_lab_file``."""
+        return {r["path"] for r in self._rows("SELECT path FROM lab_run_files")}
+
+    def import_lab_file(self, path: str, run: dict[str, Any] | None, *,
+                        note: str | None = None) -> int | None:
+        """Import one lab-run file once: record ``run`` (None: a file that was skipped, and
+        ``note`` says why) unless this path was imported before. Returns the new run's id,
+        or None when nothing was recorded."""
+        with self._write() as c:
+            cur = c.execute("INSERT OR IGNORE INTO lab_run_files (path, note) VALUES (?, ?)",
+                            (path, note))
+            if cur.rowcount == 0 or run is None:
+                return None
+            status = run.get("status") if run.get("status") in LAB_STATUSES else "failed"
+            cur = c.execute(
+                """INSERT INTO lab_runs (lab_id, started, duration_s, quick, status, result_json)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                (run["lab"], ts(_started(run.get("started"))),
+                 float(run.get("duration_s") or 0.0), int(bool(run.get("quick"))), status,
+                 dumps(run)))
+            run_id = int(cur.lastrowid)
+            c.execute("UPDATE lab_run_files SET run_id = ? WHERE path = ?", (run_id, path))
+            return run_id
+
     def last_lab_run(self, lab_id: str) -> LabRun | None:
         """The most recent run of a lab, or None if it never ran."""
         rows = self._rows("SELECT * FROM lab_runs WHERE lab_id = ? ORDER BY started DESC, id DESC "
@@ -816,6 +841,17 @@ def _interview_answer(r: dict) -> InterviewAnswer:
                            grade=loads(r["grade_json"]), seconds=r["seconds"],
                            started=parse_ts(r["started"]), ended=parse_ts(r["ended"]),
                            attempt_id=r["attempt_id"], grader_verdict=r.get("grader_verdict"))
+
+
+def _started(value: Any) -> datetime:
+    """A saved run's start (ISO text, naive read as UTC, or epoch seconds)."""
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    try:
+        when = datetime.fromisoformat(str(value))
+    except ValueError:
+        return datetime.fromtimestamp(0, UTC)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _lab_run(r: dict) -> LabRun:

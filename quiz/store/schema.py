@@ -119,6 +119,16 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX review_log_retention ON review_log (card_id, elapsed_days, rating)",
         "CREATE INDEX interview_answers_iv ON interview_answers (interview_id, answered, score)",
     ],
+    # v5: the SQL table is the one source of lab runs. Runs older quizlabs wrote as JSON
+    # files under <data dir>/lab-runs/ are imported once: each file read is listed here
+    # (with the run it became, or why it was skipped), so a second import adds nothing.
+    [
+        """CREATE TABLE lab_run_files (
+            path TEXT PRIMARY KEY,
+            run_id INTEGER REFERENCES lab_runs(id),
+            note TEXT
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,7 +2,8 @@
 
 Screens are imported when first pushed so that opening the app pays only for the home
 screen. Slow work (labs) runs in a thread worker that only posts messages; the handlers
-here keep the state and tell the screens on the stack.
+here keep the state and publish each message on the ``lab_events`` Signal, which the
+screens that show lab results subscribe to.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.signal import Signal
 
 from quiz.deck.errors import DeckError
 from quiz.errors import QuizError
 from quiz.tui.bindings import localize_bindings
 from quiz.tui.commands import QuizCommands
 from quiz.tui.i18n import t
-from quiz.tui.messages import LabFailed, LabFinished, LabLog, LabProgress
+from quiz.tui.messages import LabEvent, LabFailed, LabFinished, LabLog, LabProgress
 
 if TYPE_CHECKING:
     from quiz.deck.model import Deck
@@ -44,6 +46,8 @@ class LabState:
         self.message = ""
         self.log: list[str] = []
         self.results: dict[str, dict[str, Any]] = {}  # lab id -> run JSON from this session
+        # The running lab's handle (labs.runner.RunHandle): cancel() ends its process.
+        self.handle: Any = None
 
 
 class QuizApp(App):
@@ -95,6 +99,10 @@ class QuizApp(App):
         # thread while another program holds the database (the screen stays live).
         self.writer = Writer(self)
         self.lab_state = LabState()
+        # Every message of the lab worker (LabProgress, LabLog, LabFinished, LabFailed), once
+        # the App has kept its state: screens subscribe on mount (QuizScreen.follow_labs)
+        # and are dropped when they unmount.
+        self.lab_events: Signal[LabEvent] = Signal(self, "lab-events")
         self._lang_given = lang
         if lang:
             self.set_reactive(QuizApp.lang, lang)
@@ -349,12 +357,10 @@ class QuizApp(App):
             self.push_screen(HelpScreen(self.screen))
 
     async def action_quit(self) -> None:
-        # A lab runs in a child process that the worker thread waits for; stop it, or
-        # quitting would wait until the lab finished.
-        if self.lab_state.running is not None:
-            from quiz.tui.labinfo import stop_lab_children
-
-            stop_lab_children()
+        # A lab runs in a child process that the worker thread waits for; stop it through
+        # its handle, or quitting would wait until the lab finished.
+        if self.lab_state.handle is not None:
+            self.lab_state.handle.cancel(wait=5)
         self.writer.close()
         self.exit()
 
@@ -381,18 +387,30 @@ class QuizApp(App):
         if self.lab_state.running is not None:
             self.notify(t("labs.busy", self.lang), severity="warning")
             return False
+        from quiz.tui import labinfo
+
         st = self.lab_state
         st.running, st.fraction, st.message, st.log = lab_id, 0.0, "", []
+        st.handle = labinfo.new_handle()
         if quick is not None:
             st.quick = quick
-        self._dispatch_lab_event(LabProgress(lab_id, 0.0, t("labs.running", self.lang, lab=lab_id)))
+        self.lab_events.publish(LabProgress(lab_id, 0.0, t("labs.running", self.lang, lab=lab_id)))
         # The deck is read here on the UI thread (it may load lazily), never in the worker.
-        self._run_lab_worker(lab_id, st.quick, self.deck, self._store)
+        self._run_lab_worker(lab_id, st.quick, self.deck, self._store, st.handle)
+        return True
+
+    def stop_lab(self) -> bool:
+        """Cancel the running lab through its handle; False when none is running."""
+        st = self.lab_state
+        if st.running is None or st.handle is None:
+            return False
+        st.handle.cancel()
+        self.notify(t("labs.stopping", self.lang, lab=st.running), timeout=3)
         return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="lab")
     def _run_lab_worker(self, lab_id: str, quick: bool, deck: Deck | None,
-                        store: Store | None) -> None:
+                        store: Store | None, handle: Any = None) -> None:
         try:
             from quiz.tui.labinfo import run_lab
 
@@ -400,7 +418,7 @@ class QuizApp(App):
                 lab_id, quick=quick,
                 progress=lambda f, m: self.post_message(LabProgress(lab_id, float(f), str(m))),
                 log=lambda line: self.post_message(LabLog(lab_id, str(line))),
-                data_dir=self.data_dir, deck=deck, store=store)
+                data_dir=self.data_dir, deck=deck, store=store, cancel=handle)
         except Exception as e:  # noqa: BLE001 - any lab failure is shown, never a traceback
             self.post_message(LabFailed(lab_id, f"{type(e).__name__}: {e}"))
             return
@@ -408,15 +426,15 @@ class QuizApp(App):
 
     def on_lab_progress(self, msg: LabProgress) -> None:
         self.lab_state.fraction, self.lab_state.message = msg.fraction, msg.text
-        self._dispatch_lab_event(msg)
+        self.lab_events.publish(msg)
 
     def on_lab_log(self, msg: LabLog) -> None:
         self.lab_state.log.append(msg.line)
-        self._dispatch_lab_event(msg)
+        self.lab_events.publish(msg)
 
     def on_lab_finished(self, msg: LabFinished) -> None:
         st = self.lab_state
-        st.running, st.fraction = None, 1.0
+        st.running, st.fraction, st.handle = None, 1.0, None
         st.results[msg.lab_id] = msg.result
         status = msg.result.get("status", "?")
         secs = float(msg.result.get("duration_s") or 0.0)
@@ -426,15 +444,9 @@ class QuizApp(App):
         else:
             self.notify(f"{text}\n{msg.result.get('error') or ''}".strip(), severity="warning",
                         timeout=8)
-        self._dispatch_lab_event(msg)
+        self.lab_events.publish(msg)
 
     def on_lab_failed(self, msg: LabFailed) -> None:
-        self.lab_state.running = None
+        self.lab_state.running = self.lab_state.handle = None
         self.show_error(t("error.lab", self.lang), f"{msg.lab_id}: {msg.error}")
-        self._dispatch_lab_event(msg)
-
-    def _dispatch_lab_event(self, msg) -> None:
-        for screen in self.screen_stack:
-            handler = getattr(screen, "lab_event", None)
-            if handler is not None:
-                handler(msg)
+        self.lab_events.publish(msg)

@@ -33,6 +33,27 @@ def registry() -> dict[str, Any]:
         return {}
 
 
+def new_handle():
+    """A handle for the next run (``quiz.labs_service.new_handle``): the App keeps it and
+    cancels the run through it (the stop key, quitting during a run)."""
+    from quiz.labs_service import new_handle as _new_handle
+
+    return _new_handle()
+
+
+def broken() -> dict[str, str]:
+    """Lab id -> why its module does not load (``labs.broken()``), so the labs screen shows
+    a broken lab as a row with its error instead of hiding every lab; {} without labs."""
+    try:
+        import labs
+    except ImportError:
+        return {}
+    try:
+        return dict(labs.broken())
+    except Exception as e:  # noqa: BLE001 - the package itself is broken: say so in a row
+        return {"labs": f"{type(e).__name__}: {e}"}
+
+
 def last_run(data_dir: Path, lab_id: str) -> dict[str, Any] | None:
     """The newest saved run of a lab (its record), or None."""
     try:
@@ -88,7 +109,8 @@ def curves(evidence: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
 
 
 def run_lab(lab_id: str, **kwargs: Any) -> dict[str, Any]:
-    """``quiz.labs_service.run_lab`` (blocking: call it from a thread worker)."""
+    """``quiz.labs_service.run_lab`` (blocking: call it from a thread worker). The App
+    passes ``cancel=`` the run's handle, and stops the run through it."""
     from quiz.labs_service import run_lab as _run_lab
 
     return _run_lab(lab_id, **kwargs)
@@ -157,38 +179,6 @@ def integer_ticks(values: list[float], most: int = 10) -> list[int] | None:
     lo, hi = ints[0], ints[-1]
     step = max(1, -(-(hi - lo) // (most - 1)))
     return list(range(lo, hi + 1, step))
-
-
-def stop_lab_children() -> list[int]:
-    """Terminate the lab processes this process started (``python -m labs.worker``), so
-    that quitting during a run does not wait for it. Linux /proc only; elsewhere a no-op.
-    The runner then reports the run as failed (the process ended early)."""
-    import os
-    import signal
-
-    me = os.getpid()
-    stopped: list[int] = []
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return stopped
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
-                stat = fh.read()
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if ppid != me:
-                continue
-            with open(f"/proc/{entry}/cmdline", "rb") as fh:
-                cmdline = fh.read().split(b"\0")
-            if b"labs.worker" in cmdline:
-                os.kill(int(entry), signal.SIGTERM)
-                stopped.append(int(entry))
-        except (OSError, ValueError, IndexError):
-            continue
-    return stopped
 
 
 def geometric(values: list[float]) -> bool:

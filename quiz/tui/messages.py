@@ -33,3 +33,7 @@ class LabFailed(Message):
     def __init__(self, lab_id: str, error: str) -> None:
         super().__init__()
         self.lab_id, self.error = lab_id, error
+
+
+# What the App publishes on its ``lab_events`` Signal: each worker message, once handled.
+LabEvent = LabProgress | LabLog | LabFinished | LabFailed

@@ -53,7 +53,8 @@ def fake_labs(monkeypatch):
     ``calls`` records each run; ``stored`` plays the saved runs (last run per lab)."""
     state: dict[str, Any] = {"calls": [], "stored": {}}
 
-    def run_lab(lab_id, *, quick, progress, log, data_dir=None, deck=None, store=None):
+    def run_lab(lab_id, *, quick, progress, log, data_dir=None, deck=None, store=None,
+                cancel=None):
         state["calls"].append({"lab": lab_id, "quick": quick})
         progress(0.5, "measuring")
         log("threads=1 median 40.0 ms")

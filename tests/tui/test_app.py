@@ -580,13 +580,17 @@ async def test_stats_after_a_review(make_app):
 
 
 def test_stop_lab_children_ends_only_lab_workers():
-    from quiz.tui.labinfo import stop_lab_children
+    # Re-pointed from the /proc scan (labinfo.stop_lab_children, gone) to the run's handle.
+    from labs.runner import RunHandle
 
     code = "import time; time.sleep(60)"
     lab = subprocess.Popen([sys.executable, "-c", code, "-m", "labs.worker"])
     other = subprocess.Popen([sys.executable, "-c", code])
+    handle = RunHandle()
+    handle._attach(lab)  # what the runner does with the child it starts
     try:
-        assert lab.pid in stop_lab_children()
+        handle.cancel()
+        assert lab.pid == handle.pid
         assert lab.wait(timeout=30) != 0
         assert other.poll() is None  # not a lab: left alone
     finally:

@@ -74,6 +74,16 @@ class LangMixin:
     def populate(self) -> None:
         """Fill widgets with data after compose (tables, figures); called on mount too."""
 
+    def follow_labs(self) -> None:
+        """Call ``self.on_lab_event(msg)`` for every message of the lab worker: a
+        subscription to the App's ``lab_events`` Signal (dropped when the screen unmounts),
+        not a fan-out over the screens. Called from a screen's on_mount."""
+        self.app.lab_events.subscribe(self, self.on_lab_event,  # type: ignore[attr-defined]
+                                      immediate=True)
+
+    def on_lab_event(self, msg: Any) -> None:
+        """A lab's progress, log line, result or failure (after the App kept its state)."""
+
 
 class QuizScreen(LangMixin, Screen):
     def on_mount(self) -> None:

@@ -154,6 +154,7 @@ class CardScreen(QuizScreen):
         yield QuizFooter()
 
     def on_mount(self) -> None:
+        self.follow_labs()
         self.populate()
 
     def populate(self) -> None:
@@ -185,7 +186,7 @@ class CardScreen(QuizScreen):
         if lab:
             self.app.start_lab(lab)
 
-    def lab_event(self, msg) -> None:
+    def on_lab_event(self, msg) -> None:
         if self.is_mounted:
             self.query_one("#card-text", Static).update(self.body())
 

@@ -2,7 +2,7 @@
 with a progress bar and a live log; the findings in a table and curves as a plot.
 
 The run happens in the App's thread worker (``QuizApp.start_lab``), which only posts
-messages; the App forwards them here through ``lab_event``.
+messages; the App publishes them on its ``lab_events`` Signal, which this screen follows.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ class LabsScreen(QuizScreen):
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("r", "run", "Run lab", id="run_lab"),
         Binding("m", "toggle_mode", "Quick/full", id="mode"),
+        # Shown only while a lab runs (check_action): cancels it through its handle.
+        Binding("x", "stop_lab", "Stop lab", id="stop_lab"),
         # Priority: the page keys scroll the whole screen, not the cursor of a table.
         Binding("pageup", "page(-1)", "Scroll", id="page_up", group=PAGE, priority=True),
         Binding("pagedown", "page(1)", "Scroll", id="page_down", group=PAGE, priority=True),
@@ -47,6 +49,7 @@ class LabsScreen(QuizScreen):
     def __init__(self) -> None:
         super().__init__()
         self.labs: dict[str, Any] = {}
+        self.broken: dict[str, str] = {}  # lab id -> why its module does not load
         self.selected: str | None = None
         self._findings: list[dict[str, Any]] = []  # of the run shown
         self._plotted: dict[str, Any] = {}  # the finding whose curves are plotted
@@ -75,8 +78,10 @@ class LabsScreen(QuizScreen):
         yield QuizFooter()
 
     def on_mount(self) -> None:
+        self.follow_labs()
         self.sub_title = self.t("labs.title")
         self.labs = labinfo.registry()
+        self.broken = {k: v for k, v in labinfo.broken().items() if k not in self.labs}
         st = self.app.lab_state
         log = self.query_one("#lab-log", RichLog)
         for line in st.log:
@@ -86,7 +91,7 @@ class LabsScreen(QuizScreen):
         self.render_status()
         table = self.query_one("#labs-table", DataTable)
         table.focus()
-        if not self.labs:
+        if not self.labs and not self.broken:
             self.query_one("#lab-statements", Static).update(self.t("labs.none"))
 
     async def apply_lang(self) -> None:
@@ -124,16 +129,19 @@ class LabsScreen(QuizScreen):
                 date = date[5:]  # "12-01 22:48": the year is rarely news
             rows.append((lab_id, pick(getattr(lab, "title", {}) or {}, self.lang),
                          str(len(claims)), last, date))
+        for lab_id in self.broken:  # a module that does not load: a row with its error
+            rows.append((lab_id, "", "", Text(self.t("labs.broken"), style="bold red"), ""))
         budget = self._title_budget(rows)
         for lab_id, title, n, last, date in rows:
             if len(title) > budget:
                 title = title[: budget - 1] + "…" if budget >= 8 else ""
             name = Text.assemble((lab_id, "bold"), f" {title}" if title else "")
             table.add_row(name, n, last, date, key=lab_id)
-        if keep in self.labs:
-            table.move_cursor(row=list(self.labs).index(keep))
-        elif self.labs:
-            self.selected = next(iter(self.labs))
+        keys = [r[0] for r in rows]
+        if keep in keys:
+            table.move_cursor(row=keys.index(keep))
+        elif keys:
+            self.selected = keys[0]
             self.show_lab(self.selected)
 
     def _title_budget(self, rows: list[tuple]) -> int:
@@ -150,7 +158,7 @@ class LabsScreen(QuizScreen):
         return min(36, self._width() - 4 - 8 - 2 - fixed - ids - 1)
 
     def on_resize(self, event) -> None:
-        if self.is_mounted and self.labs:
+        if self.is_mounted and (self.labs or self.broken):
             self.fill_table()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -182,6 +190,11 @@ class LabsScreen(QuizScreen):
         """The statements the lab tests and the deck claims it settles; its last findings."""
         lab = self.labs.get(lab_id)
         if lab is None:
+            if lab_id in self.broken:
+                self.query_one("#lab-statements", Static).update(Text.assemble(
+                    (f"{lab_id} · {self.t('labs.broken')}\n", "bold underline"),
+                    (self.broken[lab_id], "red")))
+                self.show_result(None)
             return
         out = Text()
         out.append(f"{lab_id} · {pick(getattr(lab, 'title', {}) or {}, self.lang)}\n",
@@ -212,8 +225,20 @@ class LabsScreen(QuizScreen):
         if self.selected is None:
             self.notify(self.t("labs.none"), severity="warning")
             return
+        if self.selected in self.broken:
+            self.notify(self.t("labs.broken_run", lab=self.selected,
+                               error=self.broken[self.selected]), severity="error", timeout=8)
+            return
         if self.app.start_lab(self.selected):
             self.query_one("#lab-log", RichLog).clear()
+
+    def action_stop_lab(self) -> None:
+        self.app.stop_lab()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_lab":
+            return self.app.lab_state.running is not None  # False: not in the footer
+        return True
 
     def action_page(self, direction: int) -> None:
         body = self.query_one("#labs-body", VerticalScroll)
@@ -241,13 +266,15 @@ class LabsScreen(QuizScreen):
         text = st.message if st.running else ""
         self.query_one("#lab-status-text", Static).update(Text(text))
 
-    def lab_event(self, msg) -> None:
-        """Called by the App for every message of the lab worker."""
+    def on_lab_event(self, msg) -> None:
+        """Every message of the lab worker, through the App's lab_events Signal."""
         if not self.is_mounted:
             return
         if isinstance(msg, LabLog):
             self.query_one("#lab-log", RichLog).write(msg.line)
-        elif isinstance(msg, LabProgress):
+            return
+        self.refresh_bindings()  # the stop key shows while a lab runs
+        if isinstance(msg, LabProgress):
             self.render_status()
         elif isinstance(msg, LabFinished):
             self.render_status()

@@ -119,6 +119,7 @@ class StudyScreen(SavingSteps, QuizScreen):
         yield QuizFooter()
 
     def on_mount(self) -> None:
+        self.follow_labs()
         ta = self.query_one("#study-answer", TextArea)
         ta.cursor_blink = not self.app.is_headless
         self._start()
@@ -490,8 +491,8 @@ class StudyScreen(SavingSteps, QuizScreen):
                 return outcome
         return None
 
-    def lab_event(self, msg) -> None:
-        """Called by the App for lab progress: refresh the fact-check panel of this card."""
+    def on_lab_event(self, msg) -> None:
+        """Lab progress (the lab_events Signal): refresh the fact-check panel of this card."""
         if self.phase == "graded" and self.is_mounted:
             self._render_factcheck()
 
