@@ -46,7 +46,7 @@ from quiz.grading.verdict_model import CLASSES, FEATURES, VerdictModel, features
 MODEL_C = 0.3
 CLASS_WEIGHT = {0: 1.0, 1: 1.0, 2: 0.7}
 UNSURE_GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 1.0)
-RULE_DOUBT_GRID = (0.3, 0.4, 0.5, 0.6, 1.0)
+RULE_DOUBT_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 1.0)
 ESSENTIAL_FLOOR = 60.0
 
 GRID = {

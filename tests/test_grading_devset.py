@@ -52,11 +52,14 @@ def test_dev_set_agreement_floor(graded):
     pred = [ORD[g.verdict] for _, g in graded]
     acc = sum(a == b for a, b in zip(gold, pred, strict=True)) / len(gold)
     kappa = quadratic_weighted_kappa(gold, pred, 3)
-    # 0.812 under the threshold rule, 0.779 under the verdict model fitted on the blind
-    # tune split (2026-12-02): this set's labels predate the rubric, and the blind set is
-    # the measure now (tests/test_grading_blind.py); this floor only catches a collapse.
-    assert acc >= 0.76, acc
-    assert kappa >= 0.78, kappa  # 0.861 under the rule, 0.796 under the model
+    # Accuracy 0.812 / QWK 0.861 under the threshold rule; under the verdict model fitted on
+    # the blind tune split (2026-12-02) about 0.79 / 0.77: the model asks a learner to rate
+    # 10 of these short, team-written right answers themselves (`unsure`), which the
+    # calibration accepts in exchange for fewer wrong answers taught as right. This set's
+    # labels predate the rubric, and the blind set is the measure now
+    # (tests/test_grading_blind.py); these floors only catch a collapse.
+    assert acc >= 0.75, acc
+    assert kappa >= 0.74, kappa
 
 
 def test_no_wrong_answer_is_graded_correct(graded):

@@ -4,19 +4,23 @@ the shipped calibration file's checks."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
+from quiz.grading import verdict_model as vm
 from quiz.grading.policy import Evidence
 from quiz.grading.verdict_model import (
     CLASSES,
     FEATURES,
-    SHIPPED_MODEL,
     Extras,
     VerdictModel,
     from_dict,
     load_model,
+    resolve,
 )
+
+SHIPPED_MODEL = resolve(vm.SHIPPED_MODEL)
 
 N = len(FEATURES)
 
@@ -36,8 +40,8 @@ def evidence(**kw) -> Evidence:
 
 
 EXTRAS = Extras(essential_all=True, essential_min=90.0, essential_mean=92.0,
-                model_similarity=70.0, false_similarity=20.0, length=200, chinese=False,
-                sentences=3, strong_claims=0)
+                model_similarity=70.0, length=200, chinese=False, sentences=3,
+                strong_claims=0)
 
 
 @pytest.mark.parametrize("kw", [{"misconceptions": 1}, {"contradicted": 1},
@@ -58,9 +62,10 @@ def test_an_answer_touching_no_point_is_wrong_whatever_the_model_says():
     assert favouring("partial").decide(none, EXTRAS)[0] == "wrong"
 
 
-def test_the_rules_correct_stands_unless_the_model_finds_wrong_likeliest():
+def test_the_rules_correct_stands_unless_the_model_gives_wrong_enough():
     assert favouring("partial").decide(evidence(), EXTRAS, "correct")[0] == "correct"
-    verdict, _, why = favouring("wrong").decide(evidence(), EXTRAS, "correct")
+    verdict, _, why = replace(favouring("wrong"), rule_doubt_p_wrong=0.5).decide(
+        evidence(), EXTRAS, "correct")
     assert (verdict, why) == ("unsure", ("model-doubt",))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
@@ -25,7 +24,7 @@ from quiz.grading.policy import SHIPPED, Evidence, Policy, decide_evidence, poin
 from quiz.grading.result import EmptyAnswer, Grade, MisconceptionHit, PointResult
 from quiz.grading.segment import Segmented, segment
 from quiz.grading.shape import echo_share, is_keyword_list, repetition_share
-from quiz.grading.verdict_model import SHIPPED_MODEL, Extras, VerdictModel
+from quiz.grading.verdict_model import SHIPPED_MODEL, Extras, VerdictModel, resolve
 
 
 class CardMatcher:
@@ -46,15 +45,9 @@ class CardMatcher:
             for lang in ("zh", "en")
         }
         self.feedback = {m.id: m.feedback for m in card.misconceptions}
-        # what the verdict model compares the whole answer with: the model answers, and
-        # the false statements the card knows (the seed's refuted claims, misconceptions)
-        self.texts = CardTexts(
-            tuple(default_process(t) for t in card.answer.values() if t.strip()),
-            tuple(default_process(t) for t in (
-                *(cl.statement for cl in card.claims if cl.verdict in ("false", "outdated")),
-                *(ph for m in card.misconceptions for texts in m.phrasings.values()
-                  for ph in texts)) if t.strip()),
-        )
+        # what the verdict model compares the whole answer with: the model answers
+        self.model_answers = tuple(default_process(t) for t in card.answer.values()
+                                   if t.strip())
         self._vouch: list[frozenset[str]] | None = None
         self.feedback_in: dict[str, dict[str, str]] = {}  # per answer language, filled lazily
 
@@ -84,22 +77,12 @@ class CardMatcher:
         return any(sum(u in s for u in units) >= need for s in self._vouch)
 
 
-class CardTexts(NamedTuple):
-    model_answers: tuple[str, ...]  # rapidfuzz-processed
-    false_statements: tuple[str, ...]
-
-
-def _extras_similarity(answer: str, texts: CardTexts) -> tuple[float, float]:
-    """(closeness to the nearest model answer, to the nearest false statement), 0-100.
-
-    extractOne keeps the best score so far as the cut-off for the next text, inside C:
-    the same maximum as scoring every text, for a third of the cost."""
-    proc = default_process(answer)
-    model = process.extractOne(proc, texts.model_answers, scorer=fuzz.token_set_ratio,
-                               processor=None)
-    false = process.extractOne(proc, texts.false_statements, scorer=fuzz.partial_ratio,
-                               processor=None)
-    return (model[1] if model else 0.0), (false[1] if false else 0.0)
+def _model_similarity(answer: str, model_answers: tuple[str, ...]) -> float:
+    """Closeness to the nearest model answer, 0-100 (extractOne keeps the best score so far
+    as the cut-off for the next text, inside C: the same maximum for less work)."""
+    best = process.extractOne(default_process(answer), model_answers,
+                              scorer=fuzz.token_set_ratio, processor=None)
+    return best[1] if best else 0.0
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?!\w)")
@@ -158,7 +141,7 @@ class DeckGrader:
 
     def __init__(self, policy: Policy = SHIPPED, model: VerdictModel | None = SHIPPED_MODEL):
         self.policy = policy
-        self.model = model
+        self.model = resolve(model)
         self._matchers: dict[str, CardMatcher] = {}
 
     def __len__(self) -> int:
@@ -197,7 +180,7 @@ def grade(card: Card, answer: str, lang: str | None = None, policy: Policy = SHI
 
     ``model`` None decides by the threshold rule alone (policy.decide_evidence). The app
     grades through its deck's :class:`DeckGrader` instead."""
-    return _grade_with(card_matcher(card), answer, lang, policy, model)
+    return _grade_with(card_matcher(card), answer, lang, policy, resolve(model))
 
 
 def _grade_with(cm: CardMatcher, answer: str, lang: str | None, policy: Policy,
@@ -210,7 +193,7 @@ def _grade_with(cm: CardMatcher, answer: str, lang: str | None, policy: Policy,
         feedback = cm.feedback_in[lang] = {mid: pick(fb, lang) for mid, fb in cm.feedback.items()}
     labels = cm.labels.get(lang) or cm.labels["en"]
     return evaluate(cm.matcher, answer, lang, labels, feedback, policy, vouched=cm.vouched,
-                    model=model, texts=cm.texts)
+                    model=model, texts=cm.model_answers)
 
 
 def grade_evidence(card: Card, answer: str, lang: str | None = None,
@@ -220,7 +203,7 @@ def grade_evidence(card: Card, answer: str, lang: str | None = None,
     cm = card_matcher(card)
     seen: list[tuple[Evidence, Extras]] = []
     evaluate(cm.matcher, answer, lang, cm.labels.get(lang) or cm.labels["en"], {}, policy,
-             vouched=cm.vouched, texts=cm.texts, record=seen.append)
+             vouched=cm.vouched, texts=cm.model_answers, record=seen.append)
     return seen[0]
 
 
@@ -234,15 +217,15 @@ def evaluate(
     seg: Segmented | None = None,
     vouched: Callable[[str], bool] | None = None,
     model: VerdictModel | None = None,
-    texts: CardTexts | None = None,
+    texts: tuple[str, ...] | None = None,
     record: Callable[[tuple[Evidence, Extras]], None] | None = None,
 ) -> Grade:
     """Score ``answer`` against compiled targets (shared by grade and grade_reference).
 
     ``vouched(text)``: whether the card itself states a strong clause of the answer (its
     model answer or a correction says so), which then needs no checking. ``model`` (with the
-    card's ``texts``) decides the verdict instead of the threshold rule; ``record`` receives
-    the evidence it would read."""
+    card's processed model answers, ``texts``) decides the verdict instead of the threshold
+    rule; ``record`` receives the evidence it would read."""
     if seg is None:
         seg = segment(answer)
     occ = matcher.occurrences(seg)
@@ -359,7 +342,6 @@ def evaluate(
             if model is None:
                 score, verdict, unsure_why = decide_evidence(evidence, policy)
     if wants_extras:
-        model_sim, false_sim = _extras_similarity(answer, texts)
         if not n_ess:
             essential_scores = all_scores
         extras = Extras(
@@ -368,8 +350,7 @@ def evaluate(
             essential_min=min(essential_scores, default=100.0),
             essential_mean=(sum(essential_scores) / len(essential_scores)
                             if essential_scores else 100.0),
-            model_similarity=model_sim,
-            false_similarity=false_sim,
+            model_similarity=_model_similarity(answer, texts),
             length=len(answer),
             chinese=lang == "zh",
             sentences=sum(1 for s in _SENTENCE_END.split(answer) if s.strip()),

@@ -4,9 +4,9 @@ on the project wrote (the tune split of tests/data/grading_blind/).
 The threshold rule of ``policy.decide_evidence`` asks every essential point to clear one
 match score: on the blind set that turned most right paraphrases into `partial` (tune
 accuracy 0.51, below always answering `wrong`). A multinomial logistic model over the same
-evidence, plus how close the answer is to the card's model answer and to the seed's false
-statements, weighs the signals against each other instead (benchmarks/calibrate.py fits it;
-its numbers ship in calibration.json, so nothing here needs scikit-learn).
+evidence, plus how close the answer is to the card's model answer, weighs the signals
+against each other instead (benchmarks/calibrate.py fits it; its numbers ship in
+calibration.json, so nothing here needs scikit-learn).
 
 The rubric's hard lines stay rules, not weights: an answer that states a misconception,
 contradicts a key point, is a bare list of terms or repeats itself is never `correct`, and
@@ -41,11 +41,16 @@ FEATURES = (
     "strong_share",  # unexplained absolute clauses per sentence
     "keyword_list",  # a bare list of terms (0/1)
     "model_similarity",  # token_set_ratio to the closest model answer / 100
-    "false_similarity",  # partial_ratio to the closest false statement / 100
     "log_length",  # log(1 + characters)
     "chinese",  # the answer's language is zh (0/1)
     "log_sentences",  # log(1 + sentences)
 )
+# Left out: closeness to the seed's false statements (partial_ratio), which measures the
+# topic more than the falsehood (an answer naming "PyTorch Mobile" comes close to every seed
+# claim about it); without it agreement on tune, cross-validated by card, is no lower.
+# Length is kept, though it teaches the model that a short answer is rarely complete: the
+# rule's own `correct` (every essential point clearly matched) is doubted only above
+# ``rule_doubt_p_wrong``, chosen on tune, so a terse complete answer keeps it.
 
 
 class Extras(NamedTuple):
@@ -55,7 +60,6 @@ class Extras(NamedTuple):
     essential_min: float  # 0-100 (a card with no essential point: over all its points)
     essential_mean: float  # 0-100
     model_similarity: float  # 0-100
-    false_similarity: float  # 0-100
     length: int  # characters
     chinese: bool
     sentences: int
@@ -75,7 +79,6 @@ def features(e: Evidence, x: Extras) -> tuple[float, ...]:
         x.strong_claims / max(1, x.sentences),
         float(e.keyword_list),
         x.model_similarity / 100.0,
-        x.false_similarity / 100.0,
         math.log1p(x.length),
         float(x.chinese),
         math.log1p(x.sentences),
@@ -90,8 +93,8 @@ class VerdictModel:
     intercept: tuple[float, ...]
     unsure_p_wrong: float = 0.2
     essential_floor: float = 60.0
-    # the rule's `correct` becomes `unsure` where p(wrong) is above this (or `wrong` is the
-    # likeliest class): a higher bar than the model's own `correct` must clear
+    # the rule's `correct` becomes `unsure` where p(wrong) is above this: a higher bar than
+    # the model's own `correct` must clear
     rule_doubt_p_wrong: float = 1.0
 
     def probabilities(self, x: Sequence[float]) -> tuple[float, ...]:
@@ -107,7 +110,7 @@ class VerdictModel:
             str, tuple[float, ...], tuple[str, ...]]:
         """(verdict, class probabilities, reasons for `unsure`). ``rule``: the threshold
         rule's verdict; its `correct` (every essential point clearly matched, nothing false
-        flagged) stands unless the model finds `wrong` likeliest (then `unsure`): the model
+        flagged) stands unless p(wrong) > ``rule_doubt_p_wrong`` (then `unsure`): the model
         learnt that short answers are rarely complete, which is no reason to fail one that
         plainly is."""
         p = self.probabilities(features(e, x))
@@ -122,7 +125,7 @@ class VerdictModel:
             best = ranked[1]
         if rule == "correct" and not barred:
             # the rule's `correct` is doubted only where the model finds `wrong` likeliest
-            if CLASSES[ranked[0]] == "wrong" or p[0] > self.rule_doubt_p_wrong:
+            if p[0] > self.rule_doubt_p_wrong:
                 return "unsure", p, ("model-doubt",)
             return "correct", p, ()
         verdict = CLASSES[best]
@@ -169,4 +172,25 @@ def load_model(path: Path = CALIBRATION) -> VerdictModel | None:
     return from_dict(model, str(path)) if model else None
 
 
-SHIPPED_MODEL = load_model()
+class _Shipped:
+    """The default of ``grade(model=...)``: the shipped model, read at the first grade.
+
+    Read lazily so that a calibration file fitted on other features fails the first grade
+    with its message, not the import of the grading package, which would also stop
+    benchmarks/calibrate.py from refitting it."""
+
+    def __repr__(self) -> str:
+        return "SHIPPED_MODEL"
+
+
+SHIPPED_MODEL: Any = _Shipped()
+_loaded: list[VerdictModel | None] = []
+
+
+def resolve(model: Any) -> VerdictModel | None:
+    """``model`` itself, or for SHIPPED_MODEL the model of the shipped calibration file."""
+    if model is not SHIPPED_MODEL:
+        return model
+    if not _loaded:
+        _loaded.append(load_model())
+    return _loaded[0]
