@@ -10,3 +10,25 @@ def _private_quiz_home(tmp_path_factory, monkeypatch):
     # Commands that fall back to QUIZ_HOME (progress, the deck cache of `quiz grade`)
     # write here; a test that passes --data-dir still wins.
     monkeypatch.setenv("QUIZ_HOME", str(tmp_path_factory.mktemp("quiz-home")))
+
+
+# Lab modules that do not load, for tests of how a broken lab is shown: they live in a
+# temporary folder added to the ``labs`` package's path, never in the package directory.
+BROKEN_LABS = {
+    "syntax-broken": ("quizlab_test_syntax_broken", "def run(:\n"),
+    "import-broken": ("quizlab_test_import_broken",
+                      "import quizlab_no_such_dependency  # noqa\n"),
+}
+
+
+@pytest.fixture
+def broken_modules(tmp_path, monkeypatch):
+    import labs
+
+    folder = tmp_path / "extra-labs"
+    folder.mkdir()
+    for lab_id, (module, text) in BROKEN_LABS.items():
+        (folder / f"{module}.py").write_text(text)
+        monkeypatch.setitem(labs.MODULES, lab_id, module)
+    monkeypatch.setattr(labs, "__path__", [*labs.__path__, str(folder)])
+    return folder

@@ -13,27 +13,10 @@ import pytest
 import labs
 from labs import runner
 
-BROKEN = {
-    "syntax-broken": ("quizlab_test_syntax_broken", "def run(:\n"),
-    "import-broken": ("quizlab_test_import_broken",
-                      "import quizlab_no_such_dependency  # noqa\n"),
-}
-
-
-@pytest.fixture
-def broken_modules(tmp_path, monkeypatch):
-    folder = tmp_path / "extra-labs"
-    folder.mkdir()
-    for lab_id, (module, text) in BROKEN.items():
-        (folder / f"{module}.py").write_text(text)
-        monkeypatch.setitem(labs.MODULES, lab_id, module)
-    monkeypatch.setattr(labs, "__path__", [*labs.__path__, str(folder)])
-    return folder
-
 
 def test_load_keeps_the_good_labs_and_names_the_broken(broken_modules):
     good, broken = labs.load()
-    assert set(broken) == set(BROKEN)
+    assert set(broken) == {"syntax-broken", "import-broken"}  # conftest.BROKEN_LABS
     assert "SyntaxError" in broken["syntax-broken"]
     assert "quizlab_test_syntax_broken.py" in broken["syntax-broken"]
     assert "ModuleNotFoundError" in broken["import-broken"]

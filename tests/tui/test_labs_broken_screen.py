@@ -6,27 +6,7 @@ is written into the package directory."""
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import DataTable
-
-import labs
-
-BROKEN = {
-    "syntax-broken": ("quizlab_test_syntax_broken", "def run(:\n"),
-    "import-broken": ("quizlab_test_import_broken",
-                      "import quizlab_no_such_dependency  # noqa\n"),
-}
-
-
-@pytest.fixture
-def broken_modules(tmp_path, monkeypatch):
-    folder = tmp_path / "extra-labs"
-    folder.mkdir()
-    for lab_id, (module, text) in BROKEN.items():
-        (folder / f"{module}.py").write_text(text)
-        monkeypatch.setitem(labs.MODULES, lab_id, module)
-    monkeypatch.setattr(labs, "__path__", [*labs.__path__, str(folder)])
-    return folder
 
 
 async def test_labs_screen_shows_a_broken_module_as_a_row(broken_modules, make_app,
