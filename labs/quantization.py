@@ -96,7 +96,7 @@ def _dynamic_int8(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
          "batch": 32, "bound": 0.05})
 
     # --- speed: 1 thread, batch 1 and 32, fp32 and int8 alternated.
-    runs = 30 if ctx.quick else 200
+    runs = ctx.params.int8_runs
     batches = (1, 32)
     latency: dict = {}
     with common.torch_threads(1):
@@ -139,7 +139,7 @@ def _static_ptq(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
     model = nn.Sequential(aq.QuantStub(), cnn, aq.DeQuantStub()).eval()
     groups = [[f"1.{name}" for name in grp] for grp in common.conv_bn_relu_groups(cnn)]
     g = torch.Generator().manual_seed(ctx.seed + 1)
-    calib = [torch.randn(8, 3, 32, 32, generator=g) for _ in range(4 if ctx.quick else 16)]
+    calib = [torch.randn(8, 3, 32, 32, generator=g) for _ in range(ctx.params.calibration_batches)]
     x = torch.randn(4, 3, 32, 32, generator=g)
     steps: list[str] = []
     ptl = ctx.workdir / "cnn_int8.ptl"
@@ -208,7 +208,7 @@ def _ort_quantize(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
     src, dst = ctx.workdir / "mlp.onnx", ctx.workdir / "mlp_int8.onnx"
     # Quick mode uses the legacy exporter (well under 1 s) rather than the dynamo one
     # (about 4 s the first time); the graph of this MLP is the same: Gemm/MatMul + Relu.
-    dynamo = not ctx.quick
+    dynamo = not ctx.params.legacy_onnx
     x = torch.randn(1, 1024)
     if dynamo:
         common.export_onnx(fp32, x, src, external_data=False)
@@ -229,7 +229,7 @@ def _ort_quantize(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
     rel = float(((y_q - y_fp) ** 2).sum() ** 0.5 / (y_fp ** 2).sum() ** 0.5)
     ab = common.compare_ab(lambda: s_fp.run(None, {name: xn}),
                            lambda: s_q.run(None, {name: xn}),
-                           warmup=5, runs=30 if ctx.quick else 200)
+                           warmup=5, runs=ctx.params.ort_runs)
     held = SIZE_BAND[0] <= ratio <= SIZE_BAND[1]
     findings["ort-quantize"] = Finding(
         "ort-quantize", held,
@@ -246,7 +246,7 @@ def _ort_quantize(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
 def _torchao(ctx: LabContext, torch, notes: dict) -> dict:
     if importlib.util.find_spec("torchao") is None:
         return {"torchao": "torchao not installed (it comes with the executorch extra)"}
-    if ctx.quick:  # `import torchao` alone takes about 2.6 s here: full mode only
+    if not ctx.params.torchao:  # `import torchao` alone takes about 2.6 s: full mode only
         return {"torchao": f"torchao {common.package_version('torchao')} installed; its "
                            "Int8WeightOnlyConfig path runs in full mode (import ~2.6 s)"}
     try:
@@ -269,7 +269,7 @@ def _torchao(ctx: LabContext, torch, notes: dict) -> dict:
         x1 = x[:1]
         with common.torch_threads(1), torch.inference_mode():
             ab = common.compare_ab(lambda: fp32(x1), lambda: m(x1), warmup=5,
-                                   runs=20 if ctx.quick else 100)
+                                   runs=ctx.params.torchao_runs)
         return {"torchao": getattr(torchao, "__version__", "?"),
                 "torchao_config": "Int8WeightOnlyConfig",
                 "torchao_batch1_fp32": ab["a"], "torchao_batch1_int8": ab["b"],
@@ -330,4 +330,10 @@ def run(ctx: LabContext) -> list[Finding]:
 LAB = Lab(id="quantization",
           title={"zh": "量化：动态 int8、静态 PTQ、onnxruntime 量化",
                  "en": "Quantization: dynamic int8, static PTQ, onnxruntime quantization"},
-          statements=STATEMENTS, run=run)
+          statements=STATEMENTS, run=run,
+          # torchao_runs in quick mode is never used (quick skips torchao); it keeps the
+          # figure the torchao step had there.
+          quick=dict(int8_runs=30, calibration_batches=4, legacy_onnx=True, ort_runs=30,
+                     torchao=False, torchao_runs=20),
+          full=dict(int8_runs=200, calibration_batches=16, legacy_onnx=False, ort_runs=200,
+                    torchao=True, torchao_runs=100))
