@@ -25,6 +25,7 @@ from typing import Any
 
 from labs import common
 from labs.base import Finding, Lab, LabContext, LabUnavailable, Statement
+from labs.skeleton import speed_verdict
 
 STATEMENTS = (
     Statement("converts-and-matches", {
@@ -594,12 +595,7 @@ def _xnnpack(ctx: LabContext, cnn, static, torch) -> Finding:
                    / t["xnnpack"]["median_ms"],
                    "xnnpack_ops": ops(xnn), "builtin_ops": ops(builtin)}
     speed = rows[1]["builtin_over_xnnpack"]
-    if speed > CLEAR:
-        held, verdict = True, "XNNPACK faster"
-    elif speed < 1 / CLEAR:
-        held, verdict = False, "XNNPACK slower"
-    else:
-        held, verdict = None, f"inconclusive on this machine (margin < {CLEAR}x)"
+    held, verdict = speed_verdict(speed, CLEAR, faster="XNNPACK faster", slower="XNNPACK slower")
     more = "".join(f"; batch {b}: {r['builtin_over_xnnpack']:.1f}x" for b, r in rows.items()
                    if b != 1)
     r1 = rows[1]

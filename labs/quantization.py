@@ -14,6 +14,7 @@ import logging
 
 from labs import common
 from labs.base import Finding, Lab, LabContext, Statement
+from labs.skeleton import speed_verdict
 
 STATEMENTS = (
     Statement("int8-size", {
@@ -110,12 +111,10 @@ def _dynamic_int8(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
                     f"int8 {ab['b']['median_ms']:.3f} ms")
             ctx.progress(0.3 + 0.1 * i, f"int8 latency batch {b}")
     speedups = {b: latency[b]["speedup"] for b in batches}
-    if all(s > CLEAR for s in speedups.values()):
-        held = True
-    elif any(s < 1 / CLEAR for s in speedups.values()):
-        held = False
-    else:
-        held = None
+    # Held at every batch size, not held at any one: the slowest batch's ratio decides
+    # (all above the margin <=> the smallest is; any below its inverse <=> the smallest is).
+    held, _ = speed_verdict(min(speedups.values()), CLEAR, faster="int8 faster",
+                            slower="int8 slower")
     parts = ", ".join(f"batch {b} {latency[b]['a']['median_ms']:.2f} -> "
                       f"{latency[b]['b']['median_ms']:.2f} ms ({speedups[b]:.2f}x)"
                       for b in batches)
