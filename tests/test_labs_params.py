@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,16 @@ def test_no_lab_asks_whether_it_is_quick():
     assert "ctx.quick" in (LABS_DIR / "skeleton.py").read_text(encoding="utf-8")
     lab_files = {f"{m}.py" for m in labs.MODULES.values()}
     assert not lab_files & passes_the_mode_on
+
+
+def test_lab_list_shows_the_parameters(tmp_path, capsys):
+    from quiz.cli import main
+
+    assert main(["--data-dir", str(tmp_path), "lab", "list", "--json"]) == 0
+    rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    pruning = labs.registry()["pruning"]
+    assert rows["pruning"]["params"] == {"quick": pruning.quick.to_json(),
+                                         "full": pruning.full.to_json()}
+    assert main(["--data-dir", str(tmp_path), "lab", "list"]) == 0
+    assert "    quick: gzip_level 1, width 512, sparsities [0.5, 0.9], runs 20; full: " \
+           "gzip_level 6, width 1024" in capsys.readouterr().out
