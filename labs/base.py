@@ -154,6 +154,8 @@ class Params(Mapping[str, Any]):
         for key, value in d.items():
             if not isinstance(key, str) or not key.isidentifier():
                 raise ValueError(f"a parameter name must be an identifier: {key!r}")
+            if hasattr(Params, key):  # p.items would be the method, not the parameter
+                raise ValueError(f"a parameter cannot be named {key!r} (a Params method)")
             try:
                 hash(value)
             except TypeError:

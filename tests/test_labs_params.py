@@ -40,6 +40,8 @@ def test_quick_and_full_with_different_keys_are_refused():
         lab(lambda ctx: [], full=dict(runs=30))  # quick left empty
     with pytest.raises(TypeError, match="immutable"):
         lab(lambda ctx: [], quick=dict(sizes=[1, 2]), full=dict(sizes=[1, 2, 4]))
+    with pytest.raises(ValueError, match="cannot be named 'items'"):
+        Params(items=3)
 
 
 def test_params_are_read_only_mappings():
