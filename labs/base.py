@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -140,6 +140,72 @@ class LabRun:
         )
 
 
+class Params(Mapping[str, Any]):
+    """One mode's parameters of a lab (sizes, repeats, widths, which slow steps to take),
+    read-only: ``p.runs`` or ``p["runs"]``. A ``Lab`` declares two, ``quick=`` and
+    ``full=``, with the same keys; its run gets the one for its mode as ``ctx.params``.
+    Values must be hashable (a tuple, not a list), so a set cannot change after the
+    declaration."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, Any] | None = None, /, **kw: Any) -> None:
+        d = {**(items or {}), **kw}
+        for key, value in d.items():
+            if not isinstance(key, str) or not key.isidentifier():
+                raise ValueError(f"a parameter name must be an identifier: {key!r}")
+            if hasattr(Params, key):  # p.items would be the method, not the parameter
+                raise ValueError(f"a parameter cannot be named {key!r} (a Params method)")
+            try:
+                hash(value)
+            except TypeError:
+                raise TypeError(f"parameter {key!r} must be immutable (a tuple, not a list): "
+                                f"{value!r}") from None
+        object.__setattr__(self, "_items", d)
+
+    @classmethod
+    def of(cls, items: Mapping[str, Any] | None) -> Params:
+        return items if isinstance(items, Params) else cls(items)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._items[name]
+        except KeyError:
+            raise AttributeError(f"no parameter {name!r} (declared: "
+                                 f"{', '.join(self._items) or 'none'})") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Params are read-only")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self._items) == dict(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Params, (dict(self._items),))
+
+    def __repr__(self) -> str:
+        return f"Params({', '.join(f'{k}={v!r}' for k, v in self._items.items())})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self._items.items()}
+
+
 @dataclass
 class LabContext:
     quick: bool
@@ -148,12 +214,17 @@ class LabContext:
     log: Callable[[str], None] = lambda line: None
     seed: int = 0
     clock: Callable[[], float] = time.perf_counter
+    # The lab's parameter set for this mode (``Lab.quick`` or ``Lab.full``). Left None, it
+    # is filled in when the lab's ``run`` is called (labs.skeleton.with_params): the one
+    # place that chooses between the two sets. Set it to run a lab at other sizes.
+    params: Params | None = None
 
 
 @dataclass(frozen=True)
 class Lab:
-    """A lab, declared once: its id, titles and statements (zh and en), the extras it needs
-    and the torch thread count it runs at. The shared skeleton is ``labs.skeleton``."""
+    """A lab, declared once: its id, titles and statements (zh and en), the extras it needs,
+    the torch thread count it runs at and its quick and full parameters. The shared
+    skeleton is ``labs.skeleton``."""
 
     id: str
     title: dict[str, str]
@@ -166,12 +237,33 @@ class Lab:
     # The torch thread count ``run`` works at (restored after), or None to leave it alone
     # (a lab about threads sets its own). Declared here, applied by labs.skeleton.in_threads.
     threads: int | None = None
+    # The sizes, repeats and optional slow steps of a quick run and of a full one: two
+    # ``Params`` (or mappings) with the same keys, else the declaration is refused. ``run``
+    # reads the set for its mode from ``ctx.params`` and never asks ``ctx.quick``.
+    quick: Params = field(default_factory=Params)
+    full: Params = field(default_factory=Params)
 
     def __post_init__(self) -> None:
-        if self.threads is not None and getattr(self.run, "threads", None) != self.threads:
-            from labs.skeleton import in_threads
+        from labs.skeleton import in_threads, params_problem, with_params
 
-            object.__setattr__(self, "run", in_threads(self.threads, self.run))
+        quick, full = Params.of(self.quick), Params.of(self.full)
+        problem = params_problem(quick, full)
+        if problem:
+            raise ValueError(f"lab {self.id!r}: {problem}")
+        object.__setattr__(self, "quick", quick)
+        object.__setattr__(self, "full", full)
+        run = self.run
+        if getattr(run, "chooses_params", False):  # declared again (dataclasses.replace)
+            run = run.__wrapped__
+        if self.threads is not None and getattr(run, "threads", None) != self.threads:
+            run = in_threads(self.threads, run)
+        object.__setattr__(self, "run", with_params(quick, full, run))
+
+    def params(self, quick: bool) -> Params:
+        """The parameter set a run in this mode gets (``labs.skeleton.choose_params``)."""
+        from labs.skeleton import choose_params
+
+        return choose_params(self.quick, self.full, quick)
 
     def finding_ids(self) -> list[str]:
         return [s.id for s in self.statements]

@@ -457,15 +457,16 @@ def export_onnx(
     }
 
 
-def export_onnx_for_lab(model, example, path: str | os.PathLike, quick: bool) -> str:
+def export_onnx_for_lab(model, example, path: str | os.PathLike, legacy: bool) -> str:
     """Write an .onnx file the way a lab run needs it; returns which exporter wrote it.
 
-    Quick mode uses the legacy exporter (dynamo=False): it writes the same graph for a
-    small CNN in ~0.3 s, where the dynamo exporter's first call costs seconds. Full mode
-    uses the default, dynamo, exporter, as a user of torch 2.13 would."""
+    ``legacy`` (a lab's quick parameter ``legacy_onnx``) uses the legacy exporter
+    (dynamo=False): it writes the same graph for a small CNN in ~0.3 s, where the dynamo
+    exporter's first call costs seconds. Otherwise (full mode) the default, dynamo,
+    exporter, as a user of torch 2.13 would."""
     import torch
 
-    if quick:
+    if legacy:
         with capture_warnings():
             torch.onnx.export(model, (example,), str(path), dynamo=False)
         return "legacy (dynamo=False, quick mode)"

@@ -92,10 +92,6 @@ CLEAR = 1.15
 STATIC_ERROR = "Expected: 1"
 
 
-def _batches(quick: bool) -> tuple[int, ...]:
-    return (1, 4, 16) if quick else (1, 2, 4, 8, 16, 32, 64)
-
-
 def _close(got, want, atol: float) -> bool:
     import torch
 
@@ -191,12 +187,13 @@ def _traced_any_batch(ctx: LabContext, model, torch, batches) -> tuple[Finding, 
 
 
 def _throughput(ctx: LabContext, model, traced, lite, torch, batches) -> Finding:
-    runs = 30 if ctx.quick else 60  # one round over (1, 4, 16) costs ~15 ms at 1 thread
+    runs = ctx.params.runs  # one round over (1, 4, 16) costs ~15 ms at 1 thread
     xs = {b: common.randn((b, *common.CNN_INPUT), seed=ctx.seed + b) for b in batches}
     curves = {}
     stats = {}
-    backends = {"torchscript": traced} if ctx.quick else {"torchscript": traced, "ptl": lite,
-                                                           "eager": model}
+    backends = {name: mod for name, mod in (("torchscript", traced), ("ptl", lite),
+                                             ("eager", model))
+                if name in ctx.params.backends}
     load = common.cpu_load(0.3)
     # One intra-op thread: with two OpenMP threads on two cores that other processes
     # also use, a batch-16 call here took 40-210 ms instead of ~9 ms (threads wait at
@@ -238,7 +235,7 @@ def _ort_session(path):
 def _onnx_static(ctx: LabContext, model, torch) -> Finding:
     x1 = common.randn((1, *common.CNN_INPUT), seed=ctx.seed)
     path = ctx.workdir / "static_b1.onnx"
-    if ctx.quick:
+    if ctx.params.legacy_onnx:
         # Any export without dynamic axes fixes the batch; the legacy exporter takes
         # ~0.3 s where a dynamo export costs seconds (the Dim case below needs dynamo).
         t0 = time.perf_counter()
@@ -316,7 +313,7 @@ def _onnx_dynamic(ctx: LabContext, model, torch, batches, from_one=None) -> Find
 def _executorch(ctx: LabContext, model, torch) -> Finding:
     from labs import executorch_lab as et
 
-    if ctx.quick:
+    if not ctx.params.executorch:
         # Decided without importing executorch (its import alone costs ~5-10 s).
         if not common.has_module("executorch"):
             msg = f"executorch is not installed; {et.INSTALL_HINT}"
@@ -518,8 +515,7 @@ def run(ctx: LabContext) -> list[Finding]:
     # threads=1 on LAB: nothing here is about threads (labs.skeleton.in_threads)
     import torch
 
-    common.torch_env(ctx.quick)
-    batches = _batches(ctx.quick)
+    batches = ctx.params.batches
     torch.manual_seed(ctx.seed)  # make_cnn's init uses the global RNG
     model = common.make_cnn(seed=ctx.seed).eval()
     ctx.progress(0.05, "trace at batch 1, run at other batches")
@@ -540,7 +536,8 @@ def run(ctx: LabContext) -> list[Finding]:
     ctx.progress(0.75, "ONNX with Dim('batch')")
     # Quick mode runs the batch sizes on the batch-1 export; full mode exports again from
     # batch 2, the example every exporter accepts.
-    f_dyn = _onnx_dynamic(ctx, model, torch, batches, from_one if ctx.quick else None)
+    f_dyn = _onnx_dynamic(ctx, model, torch, batches,
+                          from_one if ctx.params.reuse_batch1_export else None)
     ctx.log(f_dyn.summary)
     ctx.progress(0.8, "x.size(0), int(x.shape[0]) and view(1, -1) under tracing")
     f_shapes = _tracing_shapes(ctx, torch)
@@ -556,4 +553,11 @@ def run(ctx: LabContext) -> list[Finding]:
 LAB = Lab(id="dynamic-batch",
           title={"zh": "动态 batch：trace、ONNX 与 ExecuTorch 中的 batch 维",
                  "en": "Dynamic batch: the batch dimension in tracing, ONNX and ExecuTorch"},
-          statements=STATEMENTS, run=run, threads=1)
+          statements=STATEMENTS, run=run, threads=1,
+          # quick: 3 batch sizes, TorchScript timed alone, the legacy ONNX exporter for the
+          # static export, the batch-1 Dim export reused, ExecuTorch left out (~20 s)
+          quick=dict(batches=(1, 4, 16), runs=30, backends=("torchscript",),
+                     legacy_onnx=True, reuse_batch1_export=True, executorch=False),
+          full=dict(batches=(1, 2, 4, 8, 16, 32, 64), runs=60,
+                    backends=("torchscript", "ptl", "eager"), legacy_onnx=False,
+                    reuse_batch1_export=False, executorch=True))

@@ -145,7 +145,7 @@ def run(ctx: LabContext) -> list[Finding]:
 def _run(ctx: LabContext, threads: int) -> list[Finding]:
     import torch
 
-    env = common.torch_env(ctx.quick)
+    env = common.torch_env()
     ctx.log(f"executorch {env['executorch']}, torch {env['torch']}")
     torch.manual_seed(ctx.seed)  # make_cnn's init uses the global RNG
     model = common.make_cnn(seed=ctx.seed).eval()
@@ -187,9 +187,9 @@ def _run(ctx: LabContext, threads: int) -> list[Finding]:
          "to_edge_transform_and_lower(partitioner=[XnnpackPartitioner()]) -> "
          "to_executorch() -> .pte -> Runtime.get().load_program().load_method('forward')"})
     ctx.progress(0.7, "time eager, XNNPACK, portable")
-    runs = 10 if ctx.quick else 40
+    runs = ctx.params.runs
     load = common.cpu_load(0.3)
-    warm = 2 if ctx.quick else 5
+    warm = ctx.params.warmup
     with torch.inference_mode():
         # Two A/B pairs, not one round robin: eager interleaved with the portable .pte
         # ran 100x slower here (torch's two OpenMP threads and ExecuTorch's thread pool
@@ -239,4 +239,5 @@ def _run(ctx: LabContext, threads: int) -> list[Finding]:
 LAB = Lab(id="executorch",
           title={"zh": "ExecuTorch：.pte 导出、运行与 XNNPACK",
                  "en": "ExecuTorch: .pte export, runtime and XNNPACK"},
-          statements=STATEMENTS, run=run, requires=("executorch",))
+          statements=STATEMENTS, run=run, requires=("executorch",),
+          quick=dict(runs=10, warmup=2), full=dict(runs=40, warmup=5))

@@ -115,7 +115,7 @@ def _ptl_roundtrip(ctx: LabContext, model, x, torch) -> tuple[Finding, list[str]
 
 def _onnx_not_torchscript(ctx: LabContext, model, x, torch) -> Finding:
     path = ctx.workdir / "model.onnx"
-    exporter = common.export_onnx_for_lab(model, x, path, ctx.quick)
+    exporter = common.export_onnx_for_lab(model, x, path, ctx.params.legacy_onnx)
     with open(path, "rb") as fh:
         head = fh.read(4)
     errors = {}
@@ -216,7 +216,7 @@ def run(ctx: LabContext) -> list[Finding]:
     ctx.log(f"torch {torch.__version__}")
     torch.manual_seed(ctx.seed)  # make_cnn's init uses the global RNG
     model = common.make_cnn(seed=ctx.seed).eval()
-    x = common.randn((2 if ctx.quick else 8, *common.CNN_INPUT), seed=ctx.seed)
+    x = common.randn((ctx.params.batch, *common.CNN_INPUT), seed=ctx.seed)
     ctx.progress(0.05, "script, trace, save .ptl")
     f_ptl, jit_w, lite_w = _ptl_roundtrip(ctx, model, x, torch)
     ctx.log(f_ptl.summary)
@@ -236,4 +236,5 @@ def run(ctx: LabContext) -> list[Finding]:
 LAB = Lab(id="formats",
           title={"zh": "模型格式：TorchScript、.ptl、ONNX 与 Caffe2",
                  "en": "Formats: TorchScript, .ptl, ONNX and Caffe2"},
-          statements=STATEMENTS, run=run, threads=1)
+          statements=STATEMENTS, run=run, threads=1,
+          quick=dict(batch=2, legacy_onnx=True), full=dict(batch=8, legacy_onnx=False))

@@ -75,7 +75,7 @@ def run(ctx: LabContext) -> list[Finding]:
     with torch.no_grad():
         _settle_bn(model, torch, ctx.seed)
     groups = common.conv_bn_relu_groups(model)
-    batch = 8 if ctx.quick else 32
+    batch = ctx.params.batch
     side = 64  # 64x64 inputs: enough work per call for a stable A/B ratio
     x = torch.randn(batch, 3, side, side, generator=torch.Generator().manual_seed(ctx.seed))
 
@@ -153,7 +153,7 @@ def run(ctx: LabContext) -> list[Finding]:
 
     # Latency: unfused vs fused eager, alternated, one thread (the claim is about work per
     # op, and a single thread is far less sensitive to other processes on a 2-core box).
-    runs = 20 if ctx.quick else 100
+    runs = ctx.params.runs
     with common.torch_threads(1), torch.inference_mode():
         load = common.cpu_load(0.2)
         ab = common.compare_ab(lambda: model(x), lambda: fused(x), warmup=5, runs=runs)
@@ -180,4 +180,5 @@ def run(ctx: LabContext) -> list[Finding]:
 
 LAB = Lab(id="fusion",
           title={"zh": "算子融合：Conv-BN(-ReLU)", "en": "Operator fusion: Conv-BN(-ReLU)"},
-          statements=STATEMENTS, run=run)
+          statements=STATEMENTS, run=run,
+          quick=dict(batch=8, runs=20), full=dict(batch=32, runs=100))

@@ -186,12 +186,12 @@ def run(ctx: LabContext) -> list[Finding]:
     a_vs_b = common.max_abs_diff(expected["A"], expected["B"])
     ctx.progress(0.1, "two models with different weights scripted")
 
-    swaps = 3 if ctx.quick else 20
+    swaps = ctx.params.swaps
     results = {}
     for i, fmt in enumerate(("ptl", "pt")):
         results[fmt] = _swap_run(ctx, torch, fmt, models, probe, expected,
                                  swaps if fmt == "ptl" else max(2, swaps // 2),
-                                 per_segment=5 if ctx.quick else 50)
+                                 per_segment=ctx.params.per_segment)
         r = results[fmt]
         ctx.log(f"{fmt}: {r['requests_served']} requests, {r['reloads']} reloads, "
                 f"served by {' '.join(r['served_by'])}")
@@ -225,4 +225,5 @@ def run(ctx: LabContext) -> list[Finding]:
 
 LAB = Lab(id="hot-swap",
           title={"zh": "热更新：进程内替换模型", "en": "Hot swap: replacing a model in-process"},
-          statements=STATEMENTS, run=run)
+          statements=STATEMENTS, run=run,
+          quick=dict(swaps=3, per_segment=5), full=dict(swaps=20, per_segment=50))

@@ -25,6 +25,7 @@ from typing import Any
 
 from labs import common
 from labs.base import Finding, Lab, LabContext, LabUnavailable, Statement
+from labs.skeleton import speed_verdict
 
 STATEMENTS = (
     Statement("converts-and-matches", {
@@ -229,7 +230,7 @@ def run(ctx: LabContext) -> list[Finding]:
 def _run(ctx: LabContext) -> list[Finding]:
     import torch
 
-    env = common.torch_env(ctx.quick)
+    env = common.torch_env()
     ctx.log(f"litert-torch {common.package_version('litert-torch')}, ai-edge-litert "
             f"{common.package_version('ai-edge-litert')}, torch {env['torch']}")
     w = ctx.workdir
@@ -329,7 +330,7 @@ def _dim_batch(ctx: LabContext, cnn, dyn_model, torch) -> tuple[Finding, dict | 
                     rows.append({"batch": b, "max_abs_diff": d, "close": d <= ATOL})
                 except Exception as exc:  # noqa: BLE001 - a failure is a result
                     rows.append({"batch": b, "error": common.error_text(exc), "close": False})
-    if ctx.quick:
+    if not ctx.params.flatten:
         flatten_error = None
         flatten = ("not tried in quick mode: the failing JAX trace costs ~9 s; run the full "
                    "lab (quiz lab run litert)")
@@ -486,7 +487,7 @@ def _int8(ctx: LabContext, torch) -> Finding:
     from litert_torch.quantize.quant_config import QuantConfig
     from torchao.quantization.pt2e import move_exported_model_to_eval, quantize_pt2e
 
-    width = 512 if ctx.quick else 1024  # quick: 4 x 1 MB of weights, full: 4 x 4 MB
+    width = ctx.params.int8_width
     mlp = common.make_mlp(seed=ctx.seed, width=width).eval()
     x1 = common.randn((1, width), seed=ctx.seed)
     fp32 = convert(mlp, x1, ctx.workdir / "mlp_fp32.tflite")
@@ -575,8 +576,8 @@ def _reload(ctx, cnn, static, dyn_model, dynamic, fl, fl_conv, x1, torch) -> Fin
 
 
 def _xnnpack(ctx: LabContext, cnn, static, torch) -> Finding:
-    runs = 40 if ctx.quick else 200
-    batches = (1,) if ctx.quick else (1, 8)
+    runs = ctx.params.xnnpack_runs
+    batches = ctx.params.xnnpack_batches
     load = common.cpu_load(0.3)
     rows = {}
     for b in batches:
@@ -594,12 +595,7 @@ def _xnnpack(ctx: LabContext, cnn, static, torch) -> Finding:
                    / t["xnnpack"]["median_ms"],
                    "xnnpack_ops": ops(xnn), "builtin_ops": ops(builtin)}
     speed = rows[1]["builtin_over_xnnpack"]
-    if speed > CLEAR:
-        held, verdict = True, "XNNPACK faster"
-    elif speed < 1 / CLEAR:
-        held, verdict = False, "XNNPACK slower"
-    else:
-        held, verdict = None, f"inconclusive on this machine (margin < {CLEAR}x)"
+    held, verdict = speed_verdict(speed, CLEAR, faster="XNNPACK faster", slower="XNNPACK slower")
     more = "".join(f"; batch {b}: {r['builtin_over_xnnpack']:.1f}x" for b, r in rows.items()
                    if b != 1)
     r1 = rows[1]
@@ -617,4 +613,8 @@ LAB = Lab(id="litert",
           title={"zh": "LiteRT（原 TensorFlow Lite）：从 PyTorch 转换、batch 与重新加载",
                  "en": "LiteRT (formerly TensorFlow Lite): conversion from PyTorch, the batch, "
                        "reloads"},
-          statements=STATEMENTS, run=run, requires=("litert",))
+          statements=STATEMENTS, run=run, requires=("litert",),
+          # flatten: try the Conv -> Flatten -> Linear conversion with a batch Dim (its
+          # failing JAX trace costs ~9 s); int8_width: quick 4 x 1 MB of weights, full 4 x 4 MB
+          quick=dict(flatten=False, int8_width=512, xnnpack_runs=40, xnnpack_batches=(1,)),
+          full=dict(flatten=True, int8_width=1024, xnnpack_runs=200, xnnpack_batches=(1, 8)))

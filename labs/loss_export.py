@@ -70,7 +70,7 @@ def _onnx_ops(ctx: LabContext, module, example: tuple, name: str, torch) -> tupl
 
     path = ctx.workdir / f"{name}.onnx"
     common.quiet_onnx_logs()
-    if ctx.quick:
+    if ctx.params.legacy_onnx:
         with common.capture_warnings():
             torch.onnx.export(module, example, str(path), dynamo=False)
         exporter = "legacy (dynamo=False, quick mode)"
@@ -91,7 +91,7 @@ def run(ctx: LabContext) -> list[Finding]:
 
     torch.manual_seed(ctx.seed)  # make_cnn's init uses the global RNG
     model = common.make_cnn(seed=ctx.seed)
-    steps = 3 if ctx.quick else 30
+    steps = ctx.params.steps
     ctx.progress(0.05, f"train {steps} steps with CrossEntropyLoss")
     losses = _train(model, torch, ctx.seed, steps)
     ctx.log(f"loss {losses[0]} -> {losses[-1]}")
@@ -156,4 +156,5 @@ def run(ctx: LabContext) -> list[Finding]:
 LAB = Lab(id="loss-export",
           title={"zh": "损失函数不在导出的推理图里",
                  "en": "The loss is not in the exported inference graph"},
-          statements=STATEMENTS, run=run, threads=1)
+          statements=STATEMENTS, run=run, threads=1,
+          quick=dict(steps=3, legacy_onnx=True), full=dict(steps=30, legacy_onnx=False))

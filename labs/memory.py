@@ -142,12 +142,10 @@ def run(ctx: LabContext) -> list[Finding]:
     import torch
 
     torch.manual_seed(ctx.seed)
-    # Quick: a 512-wide MLP keeps about 0.3 MB per call with its graph (x 80 calls), far
-    # above allocator noise, at a quarter of the compute of the full 1024-wide one.
-    width = 512 if ctx.quick else 1024
+    width = ctx.params.width
     model = common.make_mlp(seed=ctx.seed, width=width).eval()
     batch = 32
-    iters = 80 if ctx.quick else 1000
+    iters = ctx.params.iters
     phases = {}
     order = ("no_grad", "inference_mode", "kept_detached", "kept_graph")
     # One thread: no timing is claimed here, and on a busy 2-core machine two OpenMP
@@ -195,4 +193,7 @@ def run(ctx: LabContext) -> list[Finding]:
 LAB = Lab(id="memory",
           title={"zh": "内存：推理中的“内存泄漏”从何而来",
                  "en": "Memory: where the inference \"leak\" comes from"},
-          statements=STATEMENTS, run=run)
+          statements=STATEMENTS, run=run,
+          # Quick: a 512-wide MLP keeps about 0.3 MB per call with its graph (x 80 calls),
+          # far above allocator noise, at a quarter of the compute of the full 1024-wide one.
+          quick=dict(width=512, iters=80), full=dict(width=1024, iters=1000))

@@ -52,7 +52,7 @@ def _onnx_outputs(ctx: LabContext, model, x, torch) -> tuple[Any, dict[str, Any]
     import onnxruntime as ort
 
     path = ctx.workdir / "model.onnx"
-    exporter = common.export_onnx_for_lab(model, x, path, ctx.quick)
+    exporter = common.export_onnx_for_lab(model, x, path, ctx.params.legacy_onnx)
     opts = ort.SessionOptions()
     opts.log_severity_level = 3
     sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
@@ -67,7 +67,7 @@ def _executorch_outputs(ctx: LabContext, model, x) -> tuple[Any, dict[str, Any]]
 
     if not common.has_module("executorch"):
         return "executorch not installed"
-    if ctx.quick:
+    if not ctx.params.executorch:
         return "left out in quick mode (import and lowering cost ~20 s); included in full mode"
     reason = et.unavailable_reason()
     if reason:
@@ -85,7 +85,7 @@ def run(ctx: LabContext) -> list[Finding]:
     torch.manual_seed(ctx.seed)  # make_cnn's init uses the global RNG
     model = common.make_cnn(seed=ctx.seed).eval()
     _settle_bn(model, torch, ctx.seed)
-    batch = 4 if ctx.quick else 16
+    batch = ctx.params.batch
     x = common.randn((batch, *common.CNN_INPUT), seed=ctx.seed + 1)
     with torch.no_grad():
         want = model(x)
@@ -140,4 +140,7 @@ def run(ctx: LabContext) -> list[Finding]:
 LAB = Lab(id="parity",
           title={"zh": "一致性：同一输入在各个后端上的输出",
                  "en": "Parity: the same inputs through every backend"},
-          statements=STATEMENTS, run=run, threads=1)
+          statements=STATEMENTS, run=run, threads=1,
+          # quick leaves ExecuTorch out: its import and lowering cost ~20 s
+          quick=dict(batch=4, legacy_onnx=True, executorch=False),
+          full=dict(batch=16, legacy_onnx=False, executorch=True))

@@ -14,6 +14,7 @@ import logging
 
 from labs import common
 from labs.base import Finding, Lab, LabContext, Statement
+from labs.skeleton import speed_verdict
 
 STATEMENTS = (
     Statement("int8-size", {
@@ -96,7 +97,7 @@ def _dynamic_int8(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
          "batch": 32, "bound": 0.05})
 
     # --- speed: 1 thread, batch 1 and 32, fp32 and int8 alternated.
-    runs = 30 if ctx.quick else 200
+    runs = ctx.params.int8_runs
     batches = (1, 32)
     latency: dict = {}
     with common.torch_threads(1):
@@ -110,12 +111,10 @@ def _dynamic_int8(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
                     f"int8 {ab['b']['median_ms']:.3f} ms")
             ctx.progress(0.3 + 0.1 * i, f"int8 latency batch {b}")
     speedups = {b: latency[b]["speedup"] for b in batches}
-    if all(s > CLEAR for s in speedups.values()):
-        held = True
-    elif any(s < 1 / CLEAR for s in speedups.values()):
-        held = False
-    else:
-        held = None
+    # Held at every batch size, not held at any one: the slowest batch's ratio decides
+    # (all above the margin <=> the smallest is; any below its inverse <=> the smallest is).
+    held, _ = speed_verdict(min(speedups.values()), CLEAR, faster="int8 faster",
+                            slower="int8 slower")
     parts = ", ".join(f"batch {b} {latency[b]['a']['median_ms']:.2f} -> "
                       f"{latency[b]['b']['median_ms']:.2f} ms ({speedups[b]:.2f}x)"
                       for b in batches)
@@ -139,7 +138,7 @@ def _static_ptq(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
     model = nn.Sequential(aq.QuantStub(), cnn, aq.DeQuantStub()).eval()
     groups = [[f"1.{name}" for name in grp] for grp in common.conv_bn_relu_groups(cnn)]
     g = torch.Generator().manual_seed(ctx.seed + 1)
-    calib = [torch.randn(8, 3, 32, 32, generator=g) for _ in range(4 if ctx.quick else 16)]
+    calib = [torch.randn(8, 3, 32, 32, generator=g) for _ in range(ctx.params.calibration_batches)]
     x = torch.randn(4, 3, 32, 32, generator=g)
     steps: list[str] = []
     ptl = ctx.workdir / "cnn_int8.ptl"
@@ -208,7 +207,7 @@ def _ort_quantize(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
     src, dst = ctx.workdir / "mlp.onnx", ctx.workdir / "mlp_int8.onnx"
     # Quick mode uses the legacy exporter (well under 1 s) rather than the dynamo one
     # (about 4 s the first time); the graph of this MLP is the same: Gemm/MatMul + Relu.
-    dynamo = not ctx.quick
+    dynamo = not ctx.params.legacy_onnx
     x = torch.randn(1, 1024)
     if dynamo:
         common.export_onnx(fp32, x, src, external_data=False)
@@ -229,7 +228,7 @@ def _ort_quantize(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
     rel = float(((y_q - y_fp) ** 2).sum() ** 0.5 / (y_fp ** 2).sum() ** 0.5)
     ab = common.compare_ab(lambda: s_fp.run(None, {name: xn}),
                            lambda: s_q.run(None, {name: xn}),
-                           warmup=5, runs=30 if ctx.quick else 200)
+                           warmup=5, runs=ctx.params.ort_runs)
     held = SIZE_BAND[0] <= ratio <= SIZE_BAND[1]
     findings["ort-quantize"] = Finding(
         "ort-quantize", held,
@@ -246,7 +245,7 @@ def _ort_quantize(ctx: LabContext, torch, findings: dict, notes: dict) -> None:
 def _torchao(ctx: LabContext, torch, notes: dict) -> dict:
     if importlib.util.find_spec("torchao") is None:
         return {"torchao": "torchao not installed (it comes with the executorch extra)"}
-    if ctx.quick:  # `import torchao` alone takes about 2.6 s here: full mode only
+    if not ctx.params.torchao:  # `import torchao` alone takes about 2.6 s: full mode only
         return {"torchao": f"torchao {common.package_version('torchao')} installed; its "
                            "Int8WeightOnlyConfig path runs in full mode (import ~2.6 s)"}
     try:
@@ -269,7 +268,7 @@ def _torchao(ctx: LabContext, torch, notes: dict) -> dict:
         x1 = x[:1]
         with common.torch_threads(1), torch.inference_mode():
             ab = common.compare_ab(lambda: fp32(x1), lambda: m(x1), warmup=5,
-                                   runs=20 if ctx.quick else 100)
+                                   runs=ctx.params.torchao_runs)
         return {"torchao": getattr(torchao, "__version__", "?"),
                 "torchao_config": "Int8WeightOnlyConfig",
                 "torchao_batch1_fp32": ab["a"], "torchao_batch1_int8": ab["b"],
@@ -330,4 +329,10 @@ def run(ctx: LabContext) -> list[Finding]:
 LAB = Lab(id="quantization",
           title={"zh": "量化：动态 int8、静态 PTQ、onnxruntime 量化",
                  "en": "Quantization: dynamic int8, static PTQ, onnxruntime quantization"},
-          statements=STATEMENTS, run=run)
+          statements=STATEMENTS, run=run,
+          # torchao_runs in quick mode is never used (quick skips torchao); it keeps the
+          # figure the torchao step had there.
+          quick=dict(int8_runs=30, calibration_batches=4, legacy_onnx=True, ort_runs=30,
+                     torchao=False, torchao_runs=20),
+          full=dict(int8_runs=200, calibration_batches=16, legacy_onnx=False, ort_runs=200,
+                    torchao=True, torchao_runs=100))

@@ -1,6 +1,6 @@
 """What every lab repeats, in one place: the thread count it runs at, the extras it needs,
-the speed verdict with its clear margin, and the check that a run returned exactly the
-findings its lab declared.
+the choice of its quick or full parameters, the speed verdict with its clear margin, and
+the check that a run returned exactly the findings its lab declared.
 
 Pure Python, like ``labs.base``: importing this never imports torch. ``in_threads`` and
 ``requirement_problem`` import or look up torch only when called. Timing itself (warm-up,
@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from labs.base import Finding, Lab, LabContext
+    from labs.base import Finding, Lab, LabContext, Params
 
 # Each extra of pyproject.toml a lab may require, the modules that prove it is installed,
 # and the extras to name in the install command (litert resolves only with executorch:
@@ -87,6 +87,42 @@ def in_threads(n: int, run: Callable[[LabContext], list[Finding]]
             return run(ctx)
 
     wrapped.threads = n  # type: ignore[attr-defined]
+    return wrapped
+
+
+def params_problem(quick: Params, full: Params) -> str | None:
+    """None when a lab's quick and full parameter sets have the same keys; else which keys
+    only one of them has (``Lab`` refuses such a declaration)."""
+    only_quick = [k for k in quick if k not in full]
+    only_full = [k for k in full if k not in quick]
+    if not only_quick and not only_full:
+        return None
+    parts = []
+    if only_quick:
+        parts.append(f"only in quick: {', '.join(only_quick)}")
+    if only_full:
+        parts.append(f"only in full: {', '.join(only_full)}")
+    return "the quick and full parameters must have the same keys (" + "; ".join(parts) + ")"
+
+
+def choose_params(quick: Params, full: Params, is_quick: bool) -> Params:
+    """The set a run gets: the quick one in quick mode, else the full one. The one place
+    that asks whether a run is quick (labs themselves read ``ctx.params``)."""
+    return quick if is_quick else full
+
+
+def with_params(quick: Params, full: Params, run: Callable[[LabContext], list[Finding]]
+                ) -> Callable[[LabContext], list[Finding]]:
+    """``run`` with ``ctx.params`` filled in from the lab's declared sets by ``ctx.quick``
+    (a context that already has params keeps them). ``Lab`` wraps every ``run`` so."""
+
+    @functools.wraps(run)
+    def wrapped(ctx: LabContext) -> list[Finding]:
+        if ctx is not None and getattr(ctx, "params", None) is None:
+            ctx.params = choose_params(quick, full, bool(ctx.quick))
+        return run(ctx)
+
+    wrapped.chooses_params = True  # type: ignore[attr-defined]
     return wrapped
 
 

@@ -73,9 +73,10 @@ def run(ctx: LabContext) -> list[Finding]:
 
     torch.manual_seed(ctx.seed)
     model = common.make_cnn(seed=ctx.seed).eval()
-    batch = 8 if ctx.quick else 16
+    p = ctx.params
+    batch = p.batch
     x = torch.randn(batch, 3, 32, 32, generator=torch.Generator().manual_seed(ctx.seed))
-    runs = 12 if ctx.quick else 100  # quick: 12 alternated pairs
+    runs = p.runs
     counts = list(range(1, max(default_threads, cores) + 1))
 
     def at(n):
@@ -90,7 +91,7 @@ def run(ctx: LabContext) -> list[Finding]:
         with torch.inference_mode():
             ab = common.compare_ab(at(1), at(max(counts)), warmup=5, runs=runs)
             ctx.progress(0.6, "1 thread vs all cores")
-            if not ctx.quick and len(counts) > 2:
+            if p.curve and len(counts) > 2:
                 for n in counts:
                     curve[n] = common.measure(at(n), warmup=5, runs=runs)["median_ms"]
     finally:
@@ -125,4 +126,7 @@ def run(ctx: LabContext) -> list[Finding]:
 LAB = Lab(id="threads",
           title={"zh": "线程：PyTorch 默认就多线程",
                  "en": "Threads: PyTorch is multithreaded by default"},
-          statements=STATEMENTS, run=run)
+          statements=STATEMENTS, run=run,
+          # quick: 12 alternated pairs, no curve over every thread count
+          quick=dict(batch=8, runs=12, curve=False),
+          full=dict(batch=16, runs=100, curve=True))

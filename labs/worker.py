@@ -85,6 +85,7 @@ def execute(lab_id: str, quick: bool, seed: int, emit) -> dict[str, Any]:
 
         env = torch_env(quick)
     env["quick"] = quick
+    env["params"] = lab.params(quick).to_json()  # the sizes the figures were measured at
     out = {"type": "result", "status": status, "error": error, "findings": findings, "env": env}
     if tb:
         out["traceback"] = tb[-4000:]

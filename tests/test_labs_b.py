@@ -112,7 +112,7 @@ def test_torchao_path(tmp_path):
 
     fp32 = common.make_mlp(seed=0).eval()
     torch.save(fp32.state_dict(), tmp_path / "mlp_fp32.pt")
-    ctx = LabContext(quick=False, workdir=tmp_path)
+    ctx = LabContext(quick=False, workdir=tmp_path, params=quantization.LAB.full)
     ev = quantization._torchao(ctx, torch, {"mlp_fp32": fp32})
     assert 3.5 < ev["torchao_ratio"] < 4.2, ev
     assert 0 < ev["torchao_relative_error"] < 0.05

@@ -80,6 +80,8 @@ def cmd_list(args) -> int:
                 "id": lab_id,
                 "title": dict(lab.title),
                 "statements": [{"id": s.id, "text": dict(s.text)} for s in lab.statements],
+                # the sizes a quick and a full run measure at (declared on the Lab)
+                "params": {"quick": lab.quick.to_json(), "full": lab.full.to_json()},
                 "claims": [
                     {"card": c.id, "claim": cl.id, "finding": cl.finding}
                     for c, cl in deck.claims_for_lab(lab_id)
@@ -112,10 +114,17 @@ def cmd_list(args) -> int:
         print(f"{r['id']:14} {r['title']['en']}  [{when}]")
         for s in r["statements"]:
             print(f"    - {s['id']}: {s['text']['en']}")
+        if r["params"]["quick"]:
+            print(f"    quick: {_params_text(r['params']['quick'])}; "
+                  f"full: {_params_text(r['params']['full'])}")
         cards = sorted({c["card"] for c in r["claims"]})
         if cards:
             print(f"    checks {len(r['claims'])} claim(s) on: {', '.join(cards)}")
     return 0
+
+
+def _params_text(params: dict) -> str:
+    return ", ".join(f"{k} {v}" for k, v in params.items())
 
 
 def _order(known: dict, broken: dict) -> list[str]:
