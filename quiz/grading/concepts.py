@@ -26,33 +26,52 @@ def concept_unit(concept_id: str) -> str:
     return PREFIX + re.sub(r"[^a-z0-9]", "", concept_id.lower())
 
 
-def _form_pattern(form: str) -> tuple[str, str, str]:
-    """(first character, the guard before it, the regex of the rest) of one form."""
+_GUARD = r"(?<![a-z0-9_.])"
+_WS = r"\s+"
+
+
+def _form_pattern(form: str) -> tuple[str, str, str | None, str]:
+    """(first character, the guard before it, the second character, the regex of the rest
+    after those two) of one form. The second is " " where the first word is one character
+    (the words' whitespace, ``\\s+``, follows), None for a form of one character."""
     f = fold(form).text.strip()
     star = f.endswith("*")
     if star:
         f = f[:-1]
     words = f.split()
-    body = r"\s+".join(re.escape(w) for w in words)
     first = f[0]
-    rest = body[len(re.escape(first)):]  # the escaped first character, then the rest
+    if len(words[0]) > 1:  # "abc def" -> "b", "c\s+def"; "ab def" -> "b", "\s+def"
+        second = f[1]
+        words[0] = words[0][2:]
+    else:  # "a def" -> " ", "def"; "a" -> None, ""
+        second = " " if len(words) > 1 else None
+        words = words[1:]
+    tail = _WS.join(re.escape(w) for w in words)
     latin_head = not is_cjk(first)
     latin_tail = not is_cjk(f[-1])
-    head = r"(?<![a-z0-9_.])" if latin_head else ""
+    head = _GUARD if latin_head else ""
     if star and latin_tail:
-        rest += r"[a-z]*"
+        tail += r"[a-z]*"
     if latin_tail:
-        rest += r"(?![a-z0-9_])"
-    return first, head, rest
+        tail += r"(?![a-z0-9_])"
+    return first, head, second, tail
+
+
+def _rest(second: str | None, tail: str) -> str:
+    """The regex of a form after its first character."""
+    if second is None:
+        return tail
+    return (_WS if second == " " else re.escape(second)) + tail
 
 
 class Lexicon:
-    """Concepts and their forms, compiled into one regex (longest forms first at each start)."""
+    """Concepts and their forms, compiled into one regex (longest forms first at each start,
+    dispatched on the first two characters: ``_dispatch``)."""
 
     def __init__(self, concepts: Mapping[str, Mapping[str, Sequence[str]]]):
         self.concepts = {cid: {lang: tuple(fs) for lang, fs in forms.items()}
                          for cid, forms in concepts.items()}
-        entries: list[tuple[int, str, str, str, str]] = []
+        entries: list[tuple[int, str, str, str | None, str, str]] = []
         self.words: dict[str, str] = {}  # a one-word English form -> its concept unit
         self.stems: dict[str, str] = {}  # its stem (as segment makes it) -> the unit
         for cid, forms in self.concepts.items():
@@ -67,26 +86,11 @@ class Lexicon:
                             if not f.endswith("*"):
                                 self.words[f] = unit
                             self.stems[stem(word)] = unit
-        # One branch per first character (and guard), its forms longest first: the regex
-        # engine then tries only the forms that can start where it stands, not hundreds of
-        # alternatives at every character. Each form is a group, numbered in pattern order.
+        # Order of preference: at one start, forms longest first (ties in lexicon order).
         entries.sort(key=lambda e: (e[1], e[2], -e[0]))
-        self.units = []
-        branches: list[str] = []
-        key = None
-        alts: list[str] = []
-        for _, first, head, rest, unit in entries:
-            if (first, head) != key:
-                if alts:
-                    branches.append(f"{key[1]}{re.escape(key[0])}(?:{'|'.join(alts)})")
-                key, alts = (first, head), []
-            alts.append(f"({rest})")
-            self.units.append(unit)
-        if alts:
-            branches.append(f"{key[1]}{re.escape(key[0])}(?:{'|'.join(alts)})")
-        firsts = "".join(sorted({re.escape(e[1]) for e in entries}))
-        self._re = (re.compile(f"(?=[{firsts}])(?:{'|'.join(branches)})")
-                    if entries else None)
+        # (length, first character, guard, second character, rest, unit), in that order
+        self.entries = tuple(entries)
+        self.units, self._re = _dispatch(self.entries)
 
     def __len__(self) -> int:
         return len(self.concepts)
@@ -138,6 +142,51 @@ class Lexicon:
         out.append(text[pos:])
         org.extend(origin[pos:])
         return Folded("".join(out), tuple(org))
+
+
+def _dispatch(entries: tuple) -> tuple[list[str], re.Pattern | None]:
+    """One regex over all forms that dispatches on a form's first two characters.
+
+    It finds what the plain alternation of every form (``guard first rest``, each a group,
+    in ``entries``' order: ``plain_pattern``) finds: at each start, the first form in that
+    order that matches there. But only forms that can start where the engine stands are
+    tried: a top branch per first character (a literal, which the engine tests at once and
+    from which it builds the set of characters to skip to), the guard of a Latin form after
+    that character (it starts no word inside another), then a branch per second character
+    (a literal, or whitespace for ``\\s+``), and last the forms of one character, which
+    come last in ``entries``' order too (longest first). Each form is one group, so
+    ``units[m.lastindex - 1]`` is the concept of the form that matched.
+    """
+    if not entries:
+        return [], None
+    by_first: dict[str, dict[str | None, list[tuple[str, str]]]] = {}
+    for _, first, _head, second, tail, unit in entries:
+        by_first.setdefault(first, {}).setdefault(second, []).append((tail, unit))
+    units: list[str] = []
+    branches = []
+    for first in sorted(by_first):
+        seconds = by_first[first]
+        subs = []
+        for second in sorted(k for k in seconds if k is not None):
+            alts = []
+            for tail, unit in seconds[second]:
+                alts.append(f"({tail})")
+                units.append(unit)
+            subs.append(f"{_rest(second, '')}(?:{'|'.join(alts)})")
+        for tail, unit in seconds.get(None, ()):
+            subs.append(f"({tail})")
+            units.append(unit)
+        # the guard looks behind the first character, already consumed: one character more
+        guard = "" if is_cjk(first) else _GUARD[:-1] + ".)"
+        branches.append(f"{re.escape(first)}{guard}(?:{'|'.join(subs)})")
+    return units, re.compile("|".join(branches))
+
+
+def plain_pattern(entries: tuple) -> str:
+    """The straightforward alternation of every form in ``entries``' order (its group i+1
+    for form i): what ``_dispatch``'s regex must agree with (tests compare the two)."""
+    return "|".join(f"({head}{re.escape(first)}{_rest(second, tail)})"
+                    for _, first, head, second, tail, _ in entries)
 
 
 _EN_CUE_WORD = re.compile(
