@@ -1,9 +1,10 @@
-"""The lexicon's dispatching regex finds what the plain alternation of its forms finds.
+"""The lexicon's scanner finds what the plain alternation of its forms finds.
 
-``Lexicon`` compiles its forms into one regex that branches on a form's first two
-characters (``concepts._dispatch``), for speed; the straightforward matcher is one group per
-form in order of preference (``concepts.plain_pattern``). Both must report the same spans
-and concepts on any text, for the shipped lexicon and for small made-up ones that have the
+``Lexicon.find`` runs one regex that skips what cannot start a form and branches on a
+form's first two characters (``concepts._scanner``, ``_dispatch``), for speed; the
+straightforward matcher is one group per form in order of preference
+(``concepts.plain_pattern``) under ``finditer``. Both must report the same spans and
+concepts on any text, for the shipped lexicon and for small made-up ones that have the
 awkward forms (one character, a starred stem, a one-character first word, Chinese, marks).
 """
 
@@ -25,7 +26,7 @@ def _found(rx: re.Pattern, units: list[str], text: str) -> list[tuple[int, int, 
 def _same(lex: concepts.Lexicon, text: str) -> None:
     plain = re.compile(concepts.plain_pattern(lex.entries))
     plain_units = [e[-1] for e in lex.entries]
-    assert _found(lex._re, lex.units, text) == _found(plain, plain_units, text)
+    assert lex.find(text) == _found(plain, plain_units, text)
 
 
 _SHIPPED = concepts.active()
@@ -45,13 +46,13 @@ _piece = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_piece, max_size=8).map("".join))
 def test_shipped_lexicon_dispatch_matches_plain_alternation(text):
-    assert _found(_SHIPPED._re, _SHIPPED.units, text) == _found(_PLAIN, _PLAIN_UNITS, text)
+    assert _SHIPPED.find(text) == _found(_PLAIN, _PLAIN_UNITS, text)
 
 
 def test_shipped_lexicon_on_its_own_forms():
     for f in _FORM_TEXTS:
         for text in (f, f"x {f} y", f"a{f}", f"{f}s", f"{f}.", f"{f}不"):
-            assert _found(_SHIPPED._re, _SHIPPED.units, text) == \
+            assert _SHIPPED.find(text) == \
                 _found(_PLAIN, _PLAIN_UNITS, text), text
 
 
@@ -81,6 +82,6 @@ def test_dispatch_regex_is_tried_in_preference_order():
     # does not start inside a word
     lex = concepts.Lexicon({"a": {"en": ["b", "b c", "bc d*"]}, "z": {"zh": ["不", "不再"]}})
     text = "bc dd b c ab 不再不"
-    found = [(text[a:b], u) for a, b, u in _found(lex._re, lex.units, text)]
+    found = [(text[a:b], u) for a, b, u in lex.find(text)]
     assert found == [("bc dd", "lex0a"), ("b c", "lex0a"), ("不再", "lex0z"), ("不", "lex0z")]
     _same(lex, text)

@@ -26,7 +26,8 @@ def concept_unit(concept_id: str) -> str:
     return PREFIX + re.sub(r"[^a-z0-9]", "", concept_id.lower())
 
 
-_GUARD = r"(?<![a-z0-9_.])"
+_WORD = "a-z0-9_."  # a Latin form starts after none of these
+_GUARD = rf"(?<![{_WORD}])"
 _WS = r"\s+"
 
 
@@ -90,10 +91,20 @@ class Lexicon:
         entries.sort(key=lambda e: (e[1], e[2], -e[0]))
         # (length, first character, guard, second character, rest, unit), in that order
         self.entries = tuple(entries)
-        self.units, self._re = _dispatch(self.entries)
+        self.units, self._re = _scanner(self.entries)
+        self._group_units = [""] * 2 + self.units  # the unit of regex group i (forms from 2)
 
     def __len__(self) -> int:
         return len(self.concepts)
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, concept unit) of each form in ``text``, left to right, as the plain
+        alternation of the forms (``plain_pattern``) finds them."""
+        rx = self._re
+        if rx is None:
+            return []
+        units = self._group_units
+        return [(m.end(1), m.end(), units[i]) for m in rx.finditer(text) if (i := m.lastindex) > 1]
 
     def rewrite(self, f: Folded, mode: str = "both") -> Folded:
         """``f`` with each form replaced, offsets kept.
@@ -104,20 +115,15 @@ class Lexicon:
         are read "both"; a phrasing is compiled "concept" and "plain", so an answer meets it
         through the concept or through its own words.
         """
-        rx = self._re
-        if rx is None:
-            return f
         text = f.text
-        matches = list(rx.finditer(text))
+        matches = self.find(text)
         if not matches:
             return f
         origin = f.origin
         out: list[str] = []
         org: list[int] = []
         pos = 0
-        units = self.units
-        for m in matches:
-            a, b = m.span()
+        for a, b, unit in matches:
             out.append(text[pos:a])
             org.extend(origin[pos:a])
             form = text[a:b]
@@ -126,9 +132,9 @@ class Lexicon:
                 # a form with a negation inside ("no longer maintained", "不匹配") is read as
                 # its concept only: its words without the cue would state the opposite
                 # ("maintained") and meet the misconceptions that say so
-                token = f" {units[m.lastindex - 1]} "
+                token = f" {unit} "
             else:
-                token = f" {units[m.lastindex - 1]} " if mode != "plain" else " "
+                token = f" {unit} " if mode != "plain" else " "
                 if mode != "concept":
                     token += form + " "
             out.append(token)
@@ -144,42 +150,71 @@ class Lexicon:
         return Folded("".join(out), tuple(org))
 
 
-def _dispatch(entries: tuple) -> tuple[list[str], re.Pattern | None]:
-    """One regex over all forms that dispatches on a form's first two characters.
+def _dispatch(entries: tuple, capture: bool = True) -> tuple[list[str], str]:
+    """The alternation of all forms, dispatching on a form's first two characters.
 
-    It finds what the plain alternation of every form (``guard first rest``, each a group,
-    in ``entries``' order: ``plain_pattern``) finds: at each start, the first form in that
+    It matches what the plain alternation of every form (``guard first rest``, each a group,
+    in ``entries``' order: ``plain_pattern``) matches: at one start, the first form in that
     order that matches there. But only forms that can start where the engine stands are
-    tried: a top branch per first character (a literal, which the engine tests at once and
-    from which it builds the set of characters to skip to), the guard of a Latin form after
-    that character (it starts no word inside another), then a branch per second character
-    (a literal, or whitespace for ``\\s+``), and last the forms of one character, which
-    come last in ``entries``' order too (longest first). Each form is one group, so
-    ``units[m.lastindex - 1]`` is the concept of the form that matched.
+    tried: a top branch per first character (a literal, which the engine tests at once),
+    the guard of a Latin form after that character (it starts no word inside another),
+    then a branch per second character (a literal, or whitespace for ``\\s+``), and last
+    the forms of one character, which come last in ``entries``' order too (longest first).
+    With ``capture`` each form is one group, numbered in the order of the units returned.
     """
-    if not entries:
-        return [], None
     by_first: dict[str, dict[str | None, list[tuple[str, str]]]] = {}
     for _, first, _head, second, tail, unit in entries:
         by_first.setdefault(first, {}).setdefault(second, []).append((tail, unit))
     units: list[str] = []
     branches = []
+    open_ = "(" if capture else "(?:"
     for first in sorted(by_first):
         seconds = by_first[first]
         subs = []
         for second in sorted(k for k in seconds if k is not None):
             alts = []
             for tail, unit in seconds[second]:
-                alts.append(f"({tail})")
+                alts.append(f"{open_}{tail})")
                 units.append(unit)
             subs.append(f"{_rest(second, '')}(?:{'|'.join(alts)})")
         for tail, unit in seconds.get(None, ()):
-            subs.append(f"({tail})")
+            subs.append(f"{open_}{tail})")
             units.append(unit)
         # the guard looks behind the first character, already consumed: one character more
         guard = "" if is_cjk(first) else _GUARD[:-1] + ".)"
         branches.append(f"{re.escape(first)}{guard}(?:{'|'.join(subs)})")
-    return units, re.compile("|".join(branches))
+    return units, "|".join(branches)
+
+
+def _scanner(entries: tuple) -> tuple[list[str], re.Pattern | None]:
+    """One regex whose matches are the forms found left to right (as ``finditer`` of the
+    plain alternation finds them), each match a stretch skipped (group 1), then a form.
+
+    The regex engine would try the forms at every character; most characters cannot start
+    one, and skipping them inside the regex is several times faster. A form can start only
+    at a character some form starts with, and a Latin form only where no word character
+    (``_GUARD``'s class) stands before it. So the skip is possessive: before each piece the
+    forms are tried (and fail), and a piece is a run of word characters, or one other
+    character, then what cannot start a form: characters that start no form and are no
+    word characters, and runs of word characters whose first starts no Latin form. The
+    match ends at a form, or at the end of the text (group 1 only: no form).
+    """
+    if not entries:
+        return [], None
+    units, alternation = _dispatch(entries)
+    _, plain = _dispatch(entries, capture=False)
+    firsts = {e[1] for e in entries}
+    w = _WORD
+    word = set("abcdefghijklmnopqrstuvwxyz0123456789_.")  # the class _WORD
+    latin = {c for c in firsts if not is_cjk(c)}
+
+    def cls(chars: set[str]) -> str:
+        return "".join(re.escape(c) for c in sorted(chars))
+
+    quiet = word - latin  # word characters that start no Latin form
+    runs = f"|[{cls(quiet)}][{w}]*" if quiet else ""
+    piece = f"(?:[{w}]+|(?s:.))(?:[^{cls(firsts | word)}]+{runs})*+"
+    return units, re.compile(f"((?:(?!{plain}){piece})*+)(?:{alternation}|\\Z)")
 
 
 def plain_pattern(entries: tuple) -> str:
