@@ -93,6 +93,9 @@ class Lexicon:
         self.entries = tuple(entries)
         self.units, self._re = _scanner(self.entries)
         self._group_units = [""] * 2 + self.units  # the unit of regex group i (forms from 2)
+        # (form as found, unit, mode) -> its replacement and which of its characters start
+        # a word (a pure function of the three, kept: the same forms recur in every answer)
+        self._replacement: dict[tuple[str, str, str], tuple[str, tuple[bool, ...]]] = {}
 
     def __len__(self) -> int:
         return len(self.concepts)
@@ -123,27 +126,24 @@ class Lexicon:
         out: list[str] = []
         org: list[int] = []
         pos = 0
+        replace = self._replacement
         for a, b, unit in matches:
             out.append(text[pos:a])
             org.extend(origin[pos:a])
             form = text[a:b]
-            stripped = _strip_cues(form)
-            if stripped != form:
-                # a form with a negation inside ("no longer maintained", "不匹配") is read as
-                # its concept only: its words without the cue would state the opposite
-                # ("maintained") and meet the misconceptions that say so
-                token = f" {unit} "
-            else:
-                token = f" {unit} " if mode != "plain" else " "
-                if mode != "concept":
-                    token += form + " "
+            key = (form, unit, mode)
+            rep = replace.get(key)
+            if rep is None:
+                rep = _replacement(form, unit, mode)
+                if len(replace) < 50_000:
+                    replace[key] = rep
+            token, starts = rep
             out.append(token)
             # every character of the replacement points into the form it replaced: a word's
             # first character at the form's start, the others at its end, so a span over
             # any word of the replacement covers the whole form
             first, last = origin[a], origin[b - 1]
-            org.extend([first if i == 0 or token[i - 1] == " " else last
-                        for i in range(len(token))])
+            org.extend([first if s else last for s in starts])
             pos = b
         out.append(text[pos:])
         org.extend(origin[pos:])
@@ -222,6 +222,21 @@ def plain_pattern(entries: tuple) -> str:
     for form i): what ``_dispatch``'s regex must agree with (tests compare the two)."""
     return "|".join(f"({head}{re.escape(first)}{_rest(second, tail)})"
                     for _, first, head, second, tail, _ in entries)
+
+
+def _replacement(form: str, unit: str, mode: str) -> tuple[str, tuple[bool, ...]]:
+    """What ``Lexicon.rewrite`` puts in place of ``form`` (found as the form of ``unit``),
+    and for each character of that whether it starts a word."""
+    if _strip_cues(form) != form:
+        # a form with a negation inside ("no longer maintained", "不匹配") is read as
+        # its concept only: its words without the cue would state the opposite
+        # ("maintained") and meet the misconceptions that say so
+        token = f" {unit} "
+    else:
+        token = f" {unit} " if mode != "plain" else " "
+        if mode != "concept":
+            token += form + " "
+    return token, tuple(i == 0 or token[i - 1] == " " for i in range(len(token)))
 
 
 _EN_CUE_WORD = re.compile(
