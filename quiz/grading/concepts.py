@@ -12,7 +12,8 @@ Pure: a ``Lexicon`` is built from plain data (``quiz.deck.lexicon`` reads the YA
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 
 from quiz.grading.lexicon import EN_CUES, ZH_CUES, stem
 from quiz.grading.normalize import Folded, fold, is_cjk
@@ -93,9 +94,9 @@ class Lexicon:
         self.entries = tuple(entries)
         self.units, self._re = _scanner(self.entries)
         self._group_units = [""] * 2 + self.units  # the unit of regex group i (forms from 2)
-        # (form as found, unit, mode) -> its replacement and which of its characters start
-        # a word (a pure function of the three, kept: the same forms recur in every answer)
-        self._replacement: dict[tuple[str, str, str], tuple[str, tuple[bool, ...]]] = {}
+        # (form as found, unit, mode) -> its replacement and the picker of its characters'
+        # origins (a pure function of the three, kept: the same forms recur in every answer)
+        self._replacement: dict[tuple[str, str, str], tuple[str, Callable]] = {}
 
     def __len__(self) -> int:
         return len(self.concepts)
@@ -137,13 +138,12 @@ class Lexicon:
                 rep = _replacement(form, unit, mode)
                 if len(replace) < 50_000:
                     replace[key] = rep
-            token, starts = rep
+            token, pick = rep
             out.append(token)
             # every character of the replacement points into the form it replaced: a word's
             # first character at the form's start, the others at its end, so a span over
             # any word of the replacement covers the whole form
-            first, last = origin[a], origin[b - 1]
-            org.extend([first if s else last for s in starts])
+            org.extend(pick((origin[a], origin[b - 1])))
             pos = b
         out.append(text[pos:])
         org.extend(origin[pos:])
@@ -224,9 +224,10 @@ def plain_pattern(entries: tuple) -> str:
                     for _, first, head, second, tail, _ in entries)
 
 
-def _replacement(form: str, unit: str, mode: str) -> tuple[str, tuple[bool, ...]]:
+def _replacement(form: str, unit: str, mode: str) -> tuple[str, Callable]:
     """What ``Lexicon.rewrite`` puts in place of ``form`` (found as the form of ``unit``),
-    and for each character of that whether it starts a word."""
+    and a function that maps (the form's first origin, its last) to the origins of that
+    text's characters: the first for a character that starts a word, else the last."""
     if _strip_cues(form) != form:
         # a form with a negation inside ("no longer maintained", "不匹配") is read as
         # its concept only: its words without the cue would state the opposite
@@ -236,7 +237,9 @@ def _replacement(form: str, unit: str, mode: str) -> tuple[str, tuple[bool, ...]
         token = f" {unit} " if mode != "plain" else " "
         if mode != "concept":
             token += form + " "
-    return token, tuple(i == 0 or token[i - 1] == " " for i in range(len(token)))
+    # a token is at least " x ": itemgetter of two or more indices returns a tuple
+    return token, itemgetter(*(0 if i == 0 or token[i - 1] == " " else 1
+                               for i in range(len(token))))
 
 
 _EN_CUE_WORD = re.compile(
