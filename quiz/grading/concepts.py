@@ -92,8 +92,8 @@ class Lexicon:
         entries.sort(key=lambda e: (e[1], e[2], -e[0]))
         # (length, first character, guard, second character, rest, unit), in that order
         self.entries = tuple(entries)
-        self.units, self._re = _scanner(self.entries)
-        self._group_units = [""] * 2 + self.units  # the unit of regex group i (forms from 2)
+        self.units = [e[-1] for e in self.entries]
+        self._re, self._forms = _scanner(self.entries)
         # (form as found, unit, mode) -> its replacement and the picker of its characters'
         # origins (a pure function of the three, kept: the same forms recur in every answer)
         self._replacement: dict[tuple[str, str, str], tuple[str, Callable]] = {}
@@ -107,8 +107,15 @@ class Lexicon:
         rx = self._re
         if rx is None:
             return []
-        units = self._group_units
-        return [(m.end(1), m.end(), units[i]) for m in rx.finditer(text) if (i := m.lastindex) > 1]
+        out = []
+        forms = self._forms
+        for m in rx.finditer(text):
+            a = m.end(1)
+            b = m.end()
+            if a != b:
+                form, units = forms[text[a]]
+                out.append((a, b, units[form.match(text, a).lastindex - 1]))
+        return out
 
     def rewrite(self, f: Folded, mode: str = "both") -> Folded:
         """``f`` with each form replaced, offsets kept.
@@ -186,35 +193,44 @@ def _dispatch(entries: tuple, capture: bool = True) -> tuple[list[str], str]:
     return units, "|".join(branches)
 
 
-def _scanner(entries: tuple) -> tuple[list[str], re.Pattern | None]:
+def _scanner(entries: tuple) -> tuple[re.Pattern | None, dict[str, tuple[re.Pattern, list[str]]]]:
     """One regex whose matches are the forms found left to right (as ``finditer`` of the
-    plain alternation finds them), each match a stretch skipped (group 1), then a form.
+    plain alternation finds them), each match a stretch skipped (group 1), then a form;
+    and for each first character, the regex of its forms with a group each, and their
+    units (which form matched, asked only where one did: a regex with a group per form of
+    the lexicon makes every match and every step of the engine dearer).
 
     The regex engine would try the forms at every character; most characters cannot start
     one, and skipping them inside the regex is several times faster. A form can start only
     at a character some form starts with, and a Latin form only where no word character
-    (``_GUARD``'s class) stands before it. So the skip is possessive: before each piece the
-    forms are tried (and fail), and a piece is a run of word characters, or one other
-    character, then what cannot start a form: characters that start no form and are no
-    word characters, and runs of word characters whose first starts no Latin form. The
-    match ends at a form, or at the end of the text (group 1 only: no form).
+    (``_WORD``) stands before it. So the skip is possessive: before each piece the forms
+    are tried (and fail), and a piece is a run of word characters, or one other character,
+    then what cannot start a form: characters that start no form and are no word
+    characters, and runs of word characters whose first starts no Latin form. The match
+    ends at a form, or at the end of the text (group 1 only: no form).
     """
     if not entries:
-        return [], None
-    units, alternation = _dispatch(entries)
+        return None, {}
     _, plain = _dispatch(entries, capture=False)
-    firsts = {e[1] for e in entries}
-    w = _WORD
+    by_first: dict[str, list] = {}
+    for e in entries:
+        by_first.setdefault(e[1], []).append(e)
+    forms = {}
+    for first, es in by_first.items():
+        units, alternation = _dispatch(tuple(es))
+        forms[first] = (re.compile(alternation), units)
+    firsts = set(by_first)
     word = set("abcdefghijklmnopqrstuvwxyz0123456789_.")  # the class _WORD
     latin = {c for c in firsts if not is_cjk(c)}
 
     def cls(chars: set[str]) -> str:
         return "".join(re.escape(c) for c in sorted(chars))
 
+    w = _WORD
     quiet = word - latin  # word characters that start no Latin form
     runs = f"|[{cls(quiet)}][{w}]*" if quiet else ""
     piece = f"(?:[{w}]+|(?s:.))(?:[^{cls(firsts | word)}]+{runs})*+"
-    return units, re.compile(f"((?:(?!{plain}){piece})*+)(?:{alternation}|\\Z)")
+    return re.compile(f"((?:(?!{plain}){piece})*+)(?:{plain}|\\Z)"), forms
 
 
 def plain_pattern(entries: tuple) -> str:
