@@ -5,8 +5,11 @@
 
 Inputs: the labelled dev set, every card's model answer in zh and en, synthetic
 answers (shuffles, truncations, negations, mixed zh/en, typos) from random.Random(0),
-and, for grade_reference, every 4th answer of the ASAG training files in
-../shared/data/asag (when they are there).
+the blind set's tune answers (tests/data/grading_blind/tune.jsonl, never test.jsonl)
+with their language and detected, whole and cut at each sentence end, and, for
+grade_reference, every 4th answer of the ASAG training files in ../shared/data/asag
+(when they are there; beside the main checkout for a git worktree under ../wt/).
+After the grades, the `quiz grade --jsonl` line of each card grade (Grade.to_json).
 
 The synthetic answers are drawn from the deck's own texts, so any edit to the deck changes
 the inputs (one added phrasing showed 1,826 "differences"): write the golden file from the
@@ -17,16 +20,21 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from quiz.commands.grade import _encoder  # noqa: E402
 from quiz.deck.loader import load_deck  # noqa: E402
 from quiz.grading import EmptyAnswer, grade, grade_reference  # noqa: E402
 
-ASAG = ROOT.parent / "shared" / "data" / "asag"
+ASAG = next((d for d in (ROOT.parent / "shared" / "data" / "asag",
+                         ROOT.parents[1] / "shared" / "data" / "asag") if d.is_dir()),
+            ROOT.parent / "shared" / "data" / "asag")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?!\w)")
 
 
 def cases():
@@ -67,6 +75,16 @@ def cases():
             rng.shuffle(parts)
             text = "。".join(parts)
         yield c.id, text, rng.choice((lang, None))
+    # Answers nobody on the project wrote: longer, with strong claims the card vouches for
+    # or not, code-switched. Each also cut after every sentence end (prefixes of it).
+    for line in (ROOT / "tests/data/grading_blind/tune.jsonl").open(encoding="utf-8"):
+        r = json.loads(line)
+        a = r["answer"]
+        yield r["card"], a, r.get("lang")
+        yield r["card"], a, None
+        for m in _SENTENCE_END.finditer(a):
+            if m.end() < len(a):
+                yield r["card"], a[:m.end()], None
 
 
 def reference_cases():
@@ -89,15 +107,22 @@ def _dump(make) -> str:
         return "EmptyAnswer"
 
 
-def _one(card, answer, lang) -> str:
-    return _dump(lambda: grade(card, answer, lang))
-
-
 def main() -> int:
     mode, path = sys.argv[1], Path(sys.argv[2])
     cards = {c.id: c for c in load_deck().cards}
-    out = [_one(cards[cid], a, lang) for cid, a, lang in cases()]
+    out, lines = [], []
+    encode, missed = _encoder(), {}
+    for n, (cid, a, lang) in enumerate(cases(), 1):
+        try:
+            g = grade(cards[cid], a, lang)
+        except EmptyAnswer:
+            out.append("EmptyAnswer")
+            continue
+        out.append(json.dumps(g.to_dict(), ensure_ascii=False, sort_keys=True))
+        # the line `quiz grade --jsonl` writes for it (its own, faster encoding path)
+        lines.append(g.to_json(encode, {"line": n, "card": cid}, missed))
     out += [_dump(lambda r=r: grade_reference(r[0], r[1], r[2], r[3])) for r in reference_cases()]
+    out += lines
     if mode == "write":
         path.write_text("\n".join(out) + "\n", encoding="utf-8")
         print(f"wrote {len(out)} grades to {path}")

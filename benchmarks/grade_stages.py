@@ -8,6 +8,11 @@ answers.
 
     .venv/bin/python benchmarks/grade_stages.py              # microseconds, best of 15
     .venv/bin/python benchmarks/grade_stages.py --callgrind  # instructions (valgrind, ~7 min)
+    .venv/bin/python benchmarks/grade_stages.py --tune [--callgrind]
+
+``--tune``: the blind set's tune answers (tests/data/grading_blind/tune.jsonl, longer, a
+third of them Chinese) against their own cards of the shipped deck, language detected
+(as `quiz grade --jsonl` does without a "lang"), instead.
 
 Wall time on a shared machine moves by 10 % between runs; `--callgrind` counts
 instructions instead, the same from run to run (PYTHONHASHSEED=0 is set so dict order
@@ -32,7 +37,7 @@ STAGES = ("segment", "occurrences", "bounds", "match key points", "match misconc
           "keyword list", "feedback", "grade()", "JSON line")
 
 
-def prepare():
+def prepare(tune: bool = False):
     sys.path.insert(0, str(ROOT / "benchmarks"))
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("QUIZ_HOME", tempfile.mkdtemp(prefix="quiz-stages-"))
@@ -46,11 +51,18 @@ def prepare():
     from quiz.grading.segment import segment
     from quiz.grading.shape import is_keyword_list
 
-    deck_file = Path(tempfile.mkdtemp(prefix="quiz-stages-")) / "deck10.yaml"
-    twin = ten_point_deck(load_deck(), deck_file)
-    cards = {c.id: c for c in load_deck(str(deck_file)).cards}
-    rows = [json.loads(x) for x in (ROOT / "tests/data/grading_dev.jsonl").open(encoding="utf-8")]
-    batch = [(cards[twin[r["card"]]], r["answer"], r["lang"]) for r in rows]
+    if tune:
+        cards = {c.id: c for c in load_deck().cards}
+        rows = [json.loads(x) for x in
+                (ROOT / "tests/data/grading_blind/tune.jsonl").open(encoding="utf-8")]
+        batch = [(cards[r["card"]], r["answer"], None) for r in rows]  # lang detected
+    else:
+        deck_file = Path(tempfile.mkdtemp(prefix="quiz-stages-")) / "deck10.yaml"
+        twin = ten_point_deck(load_deck(), deck_file)
+        cards = {c.id: c for c in load_deck(str(deck_file)).cards}
+        rows = [json.loads(x)
+                for x in (ROOT / "tests/data/grading_dev.jsonl").open(encoding="utf-8")]
+        batch = [(cards[twin[r["card"]]], r["answer"], r["lang"]) for r in rows]
     cms = [card_matcher(c) for c, _, _ in batch]
     ms = [cm.matcher for cm in cms]
     segs = [segment(a) for _, a, _ in batch]
@@ -78,10 +90,10 @@ def prepare():
     return stages, len(batch)
 
 
-def _instructions(stage: str, reps: int) -> int:
+def _instructions(stage: str, reps: int, tune: bool) -> int:
     out = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
-         __file__, "--inner", stage, str(reps)],
+         __file__, "--inner", stage, str(reps), *(["--tune"] if tune else [])],
         capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
     return int(re.search(r"Collected : (\d+)", out.stderr).group(1))
 
@@ -89,19 +101,21 @@ def _instructions(stage: str, reps: int) -> int:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--callgrind", action="store_true", help="count instructions (valgrind)")
+    ap.add_argument("--tune", action="store_true",
+                    help="the blind tune answers on the shipped deck")
     ap.add_argument("--inner", nargs=2, metavar=("STAGE", "REPS"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.inner:  # one run under callgrind
-        stages, _ = prepare()
+        stages, _ = prepare(args.tune)
         for _ in range(int(args.inner[1])):
             stages[args.inner[0]]()
         return 0
-    stages, n = prepare()
+    stages, n = prepare(args.tune)
     if args.callgrind:
-        base = _instructions("segment", 0)
+        base = _instructions("segment", 0, args.tune)
         print(f"instructions per answer ({n} answers x 5, callgrind):")
         for name in STAGES:
-            print(f"  {name:22} {(_instructions(name, 5) - base) / 5 / n:>12,.0f}")
+            print(f"  {name:22} {(_instructions(name, 5, args.tune) - base) / 5 / n:>12,.0f}")
         return 0
     print(f"microseconds per answer ({n} answers, best of 15):")
     for name in STAGES:

@@ -153,6 +153,8 @@ class Matcher:
                 q += [(off + fi, w) for fi, w in pq]
         self.n_flat = len(self.point_group.phrasings) + len(self.misconception_group.phrasings)
         self.totals = self.point_group.totals + self.misconception_group.totals
+        self._new_totals = [t[0] for t in self.totals]
+        self._all_totals = [t[1] for t in self.totals]
         self.question_units = qunits
         vocab: set[str] = set()
         for t in (*self.points, *self.misconceptions):
@@ -202,25 +204,25 @@ class Matcher:
         answer; no clause or pair of clauses can score more.
         """
         nh_all, qh_all = _unit_sums(self.post, self.n_flat, occ)
-        totals = self.totals
+        new_totals, all_totals = self._new_totals, self._all_totals
         # the same expression as in _windows, so a bound equals the exact score to the last
         # bit where all units fall in one clause (which phrasing wins a tie depends on it)
-        return [(fi, 100.0 * (nh + nh / totals[fi][0] * qh_all[fi]) / totals[fi][1])
+        return [(fi, 100.0 * (nh + nh / new_totals[fi] * qh_all[fi]) / all_totals[fi])
                 for fi, nh in enumerate(nh_all) if nh]
 
     def occurrences(self, seg: Segmented) -> dict[str, dict[int, tuple[float, int]]]:
         """For each vocabulary unit, its best occurrence in each clause: (similarity, token)."""
         occ: dict[str, dict[int, tuple[float, int]]] = {}
         cached = self._cache.get
-        clauses = seg.clauses
-        for ti, units in enumerate(seg.units):
+        lookup = self.lookup
+        get = occ.get
+        for ti, (units, clause) in enumerate(zip(seg.units, seg.clauses, strict=True)):
             for u in units:
                 hits = cached(u)
                 if hits is None:
-                    hits = self.lookup(u)
+                    hits = lookup(u)
                 for v, sim in hits:
-                    per = occ.get(v)
-                    clause = clauses[ti]
+                    per = get(v)
                     if per is None:
                         occ[v] = {clause: (sim, ti)}
                     else:

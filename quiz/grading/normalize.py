@@ -43,11 +43,14 @@ def _fold_char(ch: str) -> str:
     return f
 
 
-# Characters that fold to something else, in a text that is not all ASCII: upper-case
-# ASCII, the backtick, and whatever is neither ASCII nor a unified CJK ideograph (full-
-# width punctuation, compatibility ideographs, curly quotes...). Substituting only these
-# is several times faster than translating every character of a Chinese answer.
-_ODD = re.compile("[A-Z`]|[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff]")
+# Characters that fold to something else, in a text that is not all ASCII: the backtick,
+# and whatever is neither ASCII nor a unified CJK ideograph (full-width punctuation,
+# compatibility ideographs, curly quotes...). Substituting only these is several times
+# faster than translating every character of a Chinese answer. Upper-case ASCII, the most
+# of them in a mixed answer (API names), is lowered after, by bytes.lower(), which lowers
+# the ASCII letters of UTF-8 and no other byte: the same as folding each of them.
+_ODD = re.compile("[`]|[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff]")
+_UPPER = re.compile("[A-Z]")
 
 
 def _fold_match(m: re.Match) -> str:
@@ -59,6 +62,11 @@ def fold(text: str) -> Folded:
     if text.isascii():
         return Folded(text.lower(), range(len(text)))
     folded = _ODD.sub(_fold_match, text)
+    if _UPPER.search(folded):
+        # what a folded character became is lower case already (and ASCII quotes and
+        # dashes): only the text's own A-Z change here
+        folded = folded.encode("utf-8", "surrogatepass").lower().decode("utf-8",
+                                                                         "surrogatepass")
     if len(folded) == len(text):
         # one character for one almost always (，-> , ；-> ;): offsets stay put
         return Folded(folded, range(len(text)))

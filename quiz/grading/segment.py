@@ -9,6 +9,7 @@ clause, and every clause how many negation cues it holds.
 from __future__ import annotations
 
 import re
+from operator import add
 from typing import NamedTuple
 
 from quiz.grading import concepts
@@ -285,8 +286,8 @@ def _bigrams(s: str, pieces: list[tuple[int, int]], st: _State) -> None:
     c = st.clause
     if len(pieces) == 1:
         a, b = pieces[0]
-        if b - a > 1:  # one stretch: bigrams are plain slices
-            st.units.extend([(s[k:k + 2],) for k in range(a, b - 1)])
+        if b - a > 1:  # one stretch: each character joined to the next, as 1-tuples
+            st.units.extend(zip(map(add, s[a:b - 1], s[a + 1:b])))
             st.starts.extend(range(a, b - 1))
             st.ends.extend(range(a + 2, b + 1))
             st.clauses.extend([c] * (b - a - 1))
@@ -300,7 +301,8 @@ def _bigrams(s: str, pieces: list[tuple[int, int]], st: _State) -> None:
         st.add((s[p],), p, p + 1)
         return
     nxt = pos[1:]
-    st.units.extend([(s[p] + s[q],) for p, q in zip(pos, nxt, strict=False)])
+    chars = [s[p] for p in pos]
+    st.units.extend(zip(map(add, chars, chars[1:])))
     st.starts.extend(pos[:-1])
     st.ends.extend([q + 1 for q in nxt])
     st.clauses.extend([c] * (n - 1))
