@@ -6,7 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+
+# runs torch (in child processes): a lab test, skipped by `-m "not labs"`
+pytestmark = pytest.mark.labs
 
 
 def weights_in_a_fresh_process(seed: int) -> str:
