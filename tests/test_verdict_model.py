@@ -40,8 +40,7 @@ def evidence(**kw) -> Evidence:
 
 
 EXTRAS = Extras(essential_all=True, essential_min=90.0, essential_mean=92.0,
-                model_similarity=70.0, length=200, chinese=False, sentences=3,
-                strong_claims=0)
+                model_similarity=70.0, length=200, chinese=False, sentences=3)
 
 
 @pytest.mark.parametrize("kw", [{"misconceptions": 1}, {"contradicted": 1},

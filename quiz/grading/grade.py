@@ -184,7 +184,8 @@ def grade(card: Card, answer: str, lang: str | None = None, policy: Policy = SHI
 
 
 def _grade_with(cm: CardMatcher, answer: str, lang: str | None, policy: Policy,
-                model: VerdictModel | None) -> Grade:
+                model: VerdictModel | None,
+                record: Callable[[tuple[Evidence, Extras]], None] | None = None) -> Grade:
     if not isinstance(answer, str) or not answer.strip():
         raise EmptyAnswer()
     lang = lang or detect_lang(answer)
@@ -193,17 +194,14 @@ def _grade_with(cm: CardMatcher, answer: str, lang: str | None, policy: Policy,
         feedback = cm.feedback_in[lang] = {mid: pick(fb, lang) for mid, fb in cm.feedback.items()}
     labels = cm.labels.get(lang) or cm.labels["en"]
     return evaluate(cm.matcher, answer, lang, labels, feedback, policy, vouched=cm.vouched,
-                    model=model, texts=cm.model_answers)
+                    model=model, texts=cm.model_answers, record=record)
 
 
 def grade_evidence(card: Card, answer: str, lang: str | None = None,
                    policy: Policy = SHIPPED) -> tuple[Evidence, Extras]:
     """What the verdict of ``grade`` rests on (benchmarks/calibrate.py fits the model on it)."""
-    lang = lang or detect_lang(answer)
-    cm = card_matcher(card)
     seen: list[tuple[Evidence, Extras]] = []
-    evaluate(cm.matcher, answer, lang, cm.labels.get(lang) or cm.labels["en"], {}, policy,
-             vouched=cm.vouched, texts=cm.model_answers, record=seen.append)
+    _grade_with(card_matcher(card), answer, lang, policy, None, record=seen.append)
     return seen[0]
 
 
@@ -241,8 +239,7 @@ def evaluate(
     n_ess = n_ess_found = contradicted = 0
     wrong_figures: list[str] = []
     weakest = 100.0
-    essential_scores: list[float] = []  # (of every point, where the card marks none)
-    all_scores: list[float] = []
+    scores: list[float] = []  # each point's, 0 when negated (the verdict model reads them)
     explained: list[tuple[int, int]] = []
     for t, pair in zip(matcher.points, matches, strict=True):
         w = t.weight
@@ -251,10 +248,9 @@ def evaluate(
             n_ess += 1
         if pair is NO_PAIR:  # most points of most answers: nothing matched
             points.append(PointResult(t.id, False, 0.0, None, None, None, False))
-            all_scores.append(0.0)
+            scores.append(0.0)
             if t.essential:
                 weakest = 0.0
-                essential_scores.append(0.0)
             continue
         same, opp = pair
         score = same.score
@@ -279,8 +275,7 @@ def evaluate(
             if found:
                 n_ess_found += 1
             weakest = min(weakest, 0.0 if negated else score)
-            essential_scores.append(0.0 if negated else score)
-        all_scores.append(0.0 if negated else score)
+        scores.append(0.0 if negated else score)
         if negated:
             contradicted += 1
         if span and (found or negated):
@@ -339,11 +334,11 @@ def evaluate(
                       if not vouched(answer[slice(*seg.folded.span(c.start, c.end))])]
         if strong:
             evidence = evidence._replace(strong_claims=len(strong))
-            if model is None:
-                score, verdict, unsure_why = decide_evidence(evidence, policy)
+            score, verdict, unsure_why = decide_evidence(evidence, policy)
     if wants_extras:
-        if not n_ess:
-            essential_scores = all_scores
+        # the essential points' scores; a card that marks none: every point's
+        essential_scores = ([s for t, s in zip(matcher.points, scores, strict=True)
+                             if t.essential] if n_ess else scores)
         extras = Extras(
             essential_all=(n_ess_found == n_ess if n_ess
                            else evidence.coverage >= policy.correct),
@@ -354,13 +349,12 @@ def evaluate(
             length=len(answer),
             chinese=lang == "zh",
             sentences=sum(1 for s in _SENTENCE_END.split(answer) if s.strip()),
-            strong_claims=len(strong),
         )
         if record is not None:
             record((evidence, extras))
         if model is not None:
-            score, rule, _ = decide_evidence(evidence, policy)
-            verdict, _probs, unsure_why = model.decide(evidence, extras, rule)
+            # the rule's verdict is one of the model's inputs; the score stays the rule's
+            verdict, _probs, unsure_why = model.decide(evidence, extras, verdict)
     flags: list[str] = []
     if contradicted:
         flags.append("negated-point")

@@ -63,7 +63,6 @@ class Extras(NamedTuple):
     length: int  # characters
     chinese: bool
     sentences: int
-    strong_claims: int  # unexplained strong clauses, searched on every answer
 
 
 def features(e: Evidence, x: Extras) -> tuple[float, ...]:
@@ -76,7 +75,7 @@ def features(e: Evidence, x: Extras) -> tuple[float, ...]:
         float(min(e.misconceptions, 2)),
         float(e.misconception_near),
         float(min(e.contradicted, 2)),
-        x.strong_claims / max(1, x.sentences),
+        e.strong_claims / max(1, x.sentences),  # searched on every answer the model grades
         float(e.keyword_list),
         x.model_similarity / 100.0,
         math.log1p(x.length),

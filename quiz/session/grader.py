@@ -19,7 +19,6 @@ def default_grader(card: Card, answer: str, lang: str | None = None) -> Any:
     return grade_card(card, answer, lang)
 
 
-
 # Said first in the feedback of a card graded against its model answer, so the learner
 # knows why no key points are listed and the author knows what to add.
 REFERENCE_NOTE = {

@@ -146,6 +146,8 @@ class SavingSteps:
 
     def _step(self, work: Callable[[], Any], done: Callable[[Any], None], unsaved: str = "",
               quiet: bool = False) -> None:
+        # here, not at the top: the app imports this module at start-up, and TextArea is
+        # not needed until a study or interview screen opens
         from textual.widgets import Static, TextArea
 
         pending = False
