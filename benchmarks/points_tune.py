@@ -1,0 +1,50 @@
+"""Key-point detection on the TUNE split of the blind set, against the labellers' `points`.
+
+    .venv/bin/python benchmarks/points_tune.py
+
+A point counts as found at a match score of 60 (the verdict model's floor for essential
+points) and not negated. Only tune is read: this is the figure to tune phrasings against.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from quiz.deck.loader import load_deck  # noqa: E402
+from quiz.grading import grade  # noqa: E402
+
+FOUND_AT = 60.0
+
+
+def main() -> None:
+    deck = load_deck()
+    path = ROOT / "tests" / "data" / "grading_blind" / "tune.jsonl"
+    rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    tp = fp = fn = etp = efp = efn = 0
+    for r in rows:
+        card = deck.card(r["card"])
+        g = grade(card, r["answer"], model=None)
+        made = set(r["points"])
+        essential = {k.id for k in card.key_points if k.essential}
+        for p in g.key_points:
+            hit = p.score >= FOUND_AT and not p.negated
+            if hit and p.id in made:
+                tp += 1
+                etp += p.id in essential
+            elif hit:
+                fp += 1
+                efp += p.id in essential
+            elif p.id in made:
+                fn += 1
+                efn += p.id in essential
+    print(f"all points: recall {tp / (tp + fn):.3f} precision {tp / (tp + fp):.3f}  "
+          f"essential: recall {etp / (etp + efn):.3f} precision {etp / (etp + efp):.3f}")
+
+
+if __name__ == "__main__":
+    main()
