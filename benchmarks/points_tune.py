@@ -1,9 +1,13 @@
-"""Key-point detection on the TUNE split of the blind set, against the labellers' `points`.
+"""Key-point and false-claim detection on the TUNE split of the blind set, against the
+labellers' `points` and `false_claim`.
 
     .venv/bin/python benchmarks/points_tune.py
 
 A point counts as found at a match score of 60 (the verdict model's floor for essential
-points) and not negated. Only tune is read: this is the figure to tune phrasings against.
+points) and not negated. A false claim counts as flagged where the grader hits a
+misconception, finds a key point contradicted or a wrong figure; the second figure is the
+price: answers the labellers saw no false claim in that are flagged all the same. Only tune
+is read: these are the figures to tune phrasings against.
 """
 
 from __future__ import annotations
@@ -26,9 +30,17 @@ def main() -> None:
     path = ROOT / "tests" / "data" / "grading_blind" / "tune.jsonl"
     rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
     tp = fp = fn = etp = efp = efn = 0
+    false_hit = false_n = clean_flagged = clean_n = 0
     for r in rows:
         card = deck.card(r["card"])
         g = grade(card, r["answer"], model=None)
+        flagged = bool(g.misconceptions) or any(p.negated for p in g.key_points)
+        if r["false_claim"]:
+            false_n += 1
+            false_hit += flagged
+        else:
+            clean_n += 1
+            clean_flagged += flagged
         made = set(r["points"])
         essential = {k.id for k in card.key_points if k.essential}
         for p in g.key_points:
@@ -44,6 +56,9 @@ def main() -> None:
                 efn += p.id in essential
     print(f"all points: recall {tp / (tp + fn):.3f} precision {tp / (tp + fp):.3f}  "
           f"essential: recall {etp / (etp + efn):.3f} precision {etp / (etp + efp):.3f}")
+    print(f"false claims flagged: {false_hit} of {false_n} ({false_hit / false_n:.3f}); "
+          f"answers without one flagged all the same: {clean_flagged} of {clean_n} "
+          f"({clean_flagged / clean_n:.3f})")
 
 
 if __name__ == "__main__":

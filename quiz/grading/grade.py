@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
 from quiz.deck.model import Card, pick
 from quiz.grading import concepts
-from quiz.grading.claims import figures, unexplained_strong, wrong_figure
+from quiz.grading.claims import figures, marker_spans, unexplained_strong, wrong_figure
 from quiz.grading.feedback import compose
 from quiz.grading.keypoints import (
     NO_PAIR,
@@ -45,9 +46,18 @@ class CardMatcher:
             for lang in ("zh", "en")
         }
         self.feedback = {m.id: m.feedback for m in card.misconceptions}
-        # what the verdict model compares the whole answer with: the model answers
-        self.model_answers = tuple(default_process(t) for t in card.answer.values()
-                                   if t.strip())
+        # what the verdict model compares the answer with: the model answers (the whole
+        # answer), the card's true texts and its misconceptions (sentence by sentence)
+        answers = tuple(default_process(t) for t in card.answer.values() if t.strip())
+        true = [*card.answer.values(),
+                *(t for cl in card.claims for t in cl.correction.values())]
+        wrong = [t for m in card.misconceptions for texts in m.phrasings.values()
+                 for t in texts]
+        self.model_answers = ModelTexts(
+            answers,
+            tuple(p for t in true if (p := default_process(t))),
+            tuple(p for t in wrong if (p := default_process(t))),
+        )
         self._vouch: list[frozenset[str]] | None = None
         self.feedback_in: dict[str, dict[str, str]] = {}  # per answer language, filled lazily
 
@@ -75,6 +85,25 @@ class CardMatcher:
             return True
         need = VOUCH_SHARE * len(units)
         return any(sum(u in s for u in units) >= need for s in self._vouch)
+
+
+class ModelTexts(NamedTuple):
+    """A card's texts the verdict model measures an answer against (rapidfuzz-processed)."""
+
+    answers: tuple[str, ...]  # the model answers
+    true: tuple[str, ...]  # the model answers and the corrections of the card's claims
+    misconceptions: tuple[str, ...]  # every misconception phrasing
+
+
+def _best_sentence(sentences: list[str], texts: tuple[str, ...], scorer) -> float:
+    """The best score of any sentence against any text, 0-100 (the best so far is the
+    cut-off for the next sentence, so most comparisons stop early, inside C)."""
+    best = 0.0
+    for s in sentences:
+        hit = process.extractOne(s, texts, scorer=scorer, processor=None, score_cutoff=best)
+        if hit and hit[1] > best:
+            best = hit[1]
+    return best
 
 
 def _model_similarity(answer: str, model_answers: tuple[str, ...]) -> float:
@@ -215,14 +244,14 @@ def evaluate(
     seg: Segmented | None = None,
     vouched: Callable[[str], bool] | None = None,
     model: VerdictModel | None = None,
-    texts: tuple[str, ...] | None = None,
+    texts: ModelTexts | None = None,
     record: Callable[[tuple[Evidence, Extras]], None] | None = None,
 ) -> Grade:
     """Score ``answer`` against compiled targets (shared by grade and grade_reference).
 
     ``vouched(text)``: whether the card itself states a strong clause of the answer (its
     model answer or a correction says so), which then needs no checking. ``model`` (with the
-    card's processed model answers, ``texts``) decides the verdict instead of the threshold
+    card's ModelTexts, ``texts``) decides the verdict instead of the threshold
     rule; ``record`` receives the evidence it would read."""
     if seg is None:
         seg = segment(answer)
@@ -337,6 +366,8 @@ def evaluate(
             score, verdict, unsure_why = decide_evidence(evidence, policy)
     if wants_extras:
         # the essential points' scores; a card that marks none: every point's
+        sentences = [p for s in _SENTENCE_END.split(answer) if s.strip()
+                     and (p := default_process(s))]
         essential_scores = ([s for t, s in zip(matcher.points, scores, strict=True)
                              if t.essential] if n_ess else scores)
         extras = Extras(
@@ -345,10 +376,15 @@ def evaluate(
             essential_min=min(essential_scores, default=100.0),
             essential_mean=(sum(essential_scores) / len(essential_scores)
                             if essential_scores else 100.0),
-            model_similarity=_model_similarity(answer, texts),
+            model_similarity=_model_similarity(answer, texts.answers),
             length=len(answer),
             chinese=lang == "zh",
-            sentences=sum(1 for s in _SENTENCE_END.split(answer) if s.strip()),
+            sentences=len(sentences),
+            negation_cues=sum(seg.clause_cues),
+            markers=len(marker_spans(seg.folded.text)),
+            true_similarity=_best_sentence(sentences, texts.true, fuzz.token_set_ratio),
+            misconception_similarity=_best_sentence(sentences, texts.misconceptions,
+                                                    fuzz.partial_ratio),
         )
         if record is not None:
             record((evidence, extras))

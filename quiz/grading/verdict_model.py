@@ -44,6 +44,12 @@ FEATURES = (
     "log_length",  # log(1 + characters)
     "chinese",  # the answer's language is zh (0/1)
     "log_sentences",  # log(1 + sentences)
+    # Where the serious false claims hide (tune: the matcher flagged 29 % of them, and a
+    # grader told every false claim would agree 0.87 with the labels on its points alone):
+    "negation_cues",  # negation cues per sentence ("no need", "不需要", "cannot")
+    "absolute_markers",  # absolute words and figures per sentence, vouched or not
+    "true_similarity",  # best token_set_ratio of a sentence to the card's true texts / 100
+    "misconception_similarity",  # best partial_ratio of a sentence to a misconception / 100
 )
 # Left out: closeness to the seed's false statements (partial_ratio), which measures the
 # topic more than the falsehood (an answer naming "PyTorch Mobile" comes close to every seed
@@ -63,6 +69,10 @@ class Extras(NamedTuple):
     length: int  # characters
     chinese: bool
     sentences: int
+    negation_cues: int = 0
+    markers: int = 0
+    true_similarity: float = 0.0  # 0-100: model answers and the claims' corrections
+    misconception_similarity: float = 0.0  # 0-100
 
 
 def features(e: Evidence, x: Extras) -> tuple[float, ...]:
@@ -81,6 +91,10 @@ def features(e: Evidence, x: Extras) -> tuple[float, ...]:
         math.log1p(x.length),
         float(x.chinese),
         math.log1p(x.sentences),
+        x.negation_cues / max(1, x.sentences),
+        x.markers / max(1, x.sentences),
+        x.true_similarity / 100.0,
+        x.misconception_similarity / 100.0,
     )
 
 
