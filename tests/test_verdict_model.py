@@ -90,3 +90,34 @@ def test_a_model_fitted_on_other_features_is_refused_with_the_file(tmp_path):
         load_model(path)
     path.write_text(json.dumps({"policy": {}}), encoding="utf-8")
     assert load_model(path) is None  # no model: the threshold rule decides
+
+
+# The evidence of false claims the matcher cannot place (issue 12: on tune it flagged 29 % of
+# the labellers' false claims), read on a real card of the shipped deck.
+def _extras(answer: str) -> Extras:
+    from quiz.deck.loader import load_deck
+    from quiz.grading.grade import grade_evidence
+
+    card = load_deck().card("executorch-export-pipeline")
+    return grade_evidence(card, answer, "en")[1]
+
+
+def test_a_sentence_restating_a_misconception_comes_close_to_it():
+    plain = _extras("You call torch.export, lower it to a backend and save a .pte file.")
+    wrong = _extras("You call torch.export. Then convert TorchScript to pte for the phone.")
+    assert wrong.misconception_similarity >= 90 > plain.misconception_similarity
+
+
+def test_negation_cues_and_absolute_words_are_counted():
+    x = _extras("It never needs a backend. It always runs on every phone, no need to test.")
+    assert x.sentences == 2 and x.negation_cues >= 1 and x.markers >= 3
+    assert _extras("You export it and lower it to a backend.").markers == 0
+
+
+def test_the_model_answer_is_close_to_the_cards_true_texts():
+    from quiz.deck.loader import load_deck
+
+    card = load_deck().card("executorch-export-pipeline")
+    close = _extras(card.answer["en"]).true_similarity
+    far = _extras("Bananas are yellow and grow in warm places.").true_similarity
+    assert close == 100 and far < 50
