@@ -53,7 +53,7 @@ class CardMatcher:
                 *(t for cl in card.claims for t in cl.correction.values())]
         wrong = [t for m in card.misconceptions for texts in m.phrasings.values()
                  for t in texts]
-        self.model_answers = ModelTexts(
+        self.texts = ModelTexts(
             answers,
             tuple(p for t in true if (p := default_process(t))),
             tuple(p for t in wrong if (p := default_process(t))),
@@ -223,7 +223,7 @@ def _grade_with(cm: CardMatcher, answer: str, lang: str | None, policy: Policy,
         feedback = cm.feedback_in[lang] = {mid: pick(fb, lang) for mid, fb in cm.feedback.items()}
     labels = cm.labels.get(lang) or cm.labels["en"]
     return evaluate(cm.matcher, answer, lang, labels, feedback, policy, vouched=cm.vouched,
-                    model=model, texts=cm.model_answers, record=record)
+                    model=model, texts=cm.texts, record=record)
 
 
 def grade_evidence(card: Card, answer: str, lang: str | None = None,
