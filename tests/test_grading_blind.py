@@ -1,9 +1,10 @@
 """Floors on the blind set (tests/data/grading_blind/): answers nobody on the project wrote.
 
 Figures of the grader with its verdict model and the phrasings tuned on tune
-(benchmarks/README.md, `benchmarks/blind_eval.py`, 2026-12-02), test split: accuracy 0.623
-(decided 0.677), QWK 0.401, unsure 8.0 %, 5 wrong answers graded correct; held-out cards
-0.611, held-out answers 0.632. (The threshold rule before it: 0.509, QWK 0.408, 12.5 %, 7.)
+(benchmarks/README.md, `benchmarks/blind_eval.py`, 2026-12-02 20:35 UTC), test split:
+accuracy 0.637 (decided 0.697), QWK 0.455, unsure 8.7 %, 7 wrong answers graded correct;
+held-out cards 0.643, held-out answers 0.632. (Earlier that day: 0.623, QWK 0.401, 8.0 %, 5;
+the threshold rule before the model: 0.509, QWK 0.408, 12.5 %, 7.)
 The targets of issue 12 (0.85 / 0.85 / 0 / 15 %) are NOT met; these floors only keep a
 regression from passing unseen. The test files' hashes pin them: an edit shows.
 """
@@ -62,9 +63,9 @@ def test_blind_set_shape():
 
 def test_blind_test_floors(figures):
     t = figures["test"]
-    assert t["all"]["accuracy"] >= 0.58
-    assert t["all"]["qwk"] >= 0.35
+    assert t["all"]["accuracy"] >= 0.60
+    assert t["all"]["qwk"] >= 0.40
     assert t["all"]["unsure"] <= 0.15
     assert t["all"]["wrong_to_correct"] <= 8
-    assert t["held_out_cards"]["accuracy"] >= 0.58
-    assert t["held_out_answers"]["accuracy"] >= 0.57
+    assert t["held_out_cards"]["accuracy"] >= 0.60
+    assert t["held_out_answers"]["accuracy"] >= 0.59
