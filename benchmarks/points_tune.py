@@ -12,29 +12,40 @@ is read: these are the figures to tune phrasings against.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from blind_eval import load  # noqa: E402  (beside this script)
+
 from quiz.deck.loader import load_deck  # noqa: E402
 from quiz.grading import grade  # noqa: E402
+from quiz.grading.result import Grade  # noqa: E402
 
 FOUND_AT = 60.0
 
 
+def found(g: Grade) -> set[str]:
+    """The key points a grade counts as made: matched at FOUND_AT, not negated."""
+    return {p.id for p in g.key_points if p.score >= FOUND_AT and not p.negated}
+
+
+def flags_false_claim(g: Grade) -> bool:
+    """A misconception hit, or a key point contradicted (a wrong figure included)."""
+    return bool(g.misconceptions) or any(p.negated for p in g.key_points)
+
+
 def main() -> None:
     deck = load_deck()
-    path = ROOT / "tests" / "data" / "grading_blind" / "tune.jsonl"
-    rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    rows = load("tune")
     tp = fp = fn = etp = efp = efn = 0
     false_hit = false_n = clean_flagged = clean_n = 0
     for r in rows:
         card = deck.card(r["card"])
         g = grade(card, r["answer"], model=None)
-        flagged = bool(g.misconceptions) or any(p.negated for p in g.key_points)
+        flagged = flags_false_claim(g)
         if r["false_claim"]:
             false_n += 1
             false_hit += flagged
@@ -43,8 +54,9 @@ def main() -> None:
             clean_flagged += flagged
         made = set(r["points"])
         essential = {k.id for k in card.key_points if k.essential}
+        hits = found(g)
         for p in g.key_points:
-            hit = p.score >= FOUND_AT and not p.negated
+            hit = p.id in hits
             if hit and p.id in made:
                 tp += 1
                 etp += p.id in essential

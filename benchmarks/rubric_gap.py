@@ -11,12 +11,14 @@ the grader flags (a misconception hit, a contradicted point, a wrong figure). Tu
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from blind_eval import load  # noqa: E402  (beside this script)
+from points_tune import flags_false_claim, found  # noqa: E402
 
 from quiz.deck.loader import load_deck  # noqa: E402
 from quiz.grading import grade  # noqa: E402
@@ -32,20 +34,18 @@ def rubric(essential: set[str], made: set[str], false: bool, keyword_list: bool)
 
 def main() -> None:
     deck = load_deck()
-    path = ROOT / "tests" / "data" / "grading_blind" / "tune.jsonl"
-    rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    rows = load("tune")
     agree = {"labels' points and false claims": 0, "grader's points, labels' false claims": 0,
              "labels' points, grader's false claims": 0, "grader's both": 0}
     for r in rows:
         card = deck.card(r["card"])
         g = grade(card, r["answer"], model=None)
         ess = {k.id for k in card.key_points if k.essential}
-        found = {p.id for p in g.key_points if p.score >= 60 and not p.negated}
-        flagged = bool(g.misconceptions) or any(p.negated for p in g.key_points)
+        got, flagged = found(g), flags_false_claim(g)
         made, false, kw = set(r["points"]), bool(r["false_claim"]), r["keyword_list"]
-        for key, v in zip(agree, (rubric(ess, made, false, kw), rubric(ess, found, false, kw),
+        for key, v in zip(agree, (rubric(ess, made, false, kw), rubric(ess, got, false, kw),
                                   rubric(ess, made, flagged, kw),
-                                  rubric(ess, found, flagged, kw)), strict=True):
+                                  rubric(ess, got, flagged, kw)), strict=True):
             agree[key] += v == r["label"]
     for key, v in agree.items():
         print(f"{key:40s} agreement {v / len(rows):.3f}")

@@ -48,14 +48,11 @@ class CardMatcher:
         self.feedback = {m.id: m.feedback for m in card.misconceptions}
         # what the verdict model compares the answer with: the model answers (the whole
         # answer), the card's true texts and its misconceptions (sentence by sentence)
-        answers = tuple(default_process(t) for t in card.answer.values() if t.strip())
-        true = [*card.answer.values(),
-                *(t for cl in card.claims for t in cl.correction.values())]
         wrong = [t for m in card.misconceptions for texts in m.phrasings.values()
                  for t in texts]
         self.texts = ModelTexts(
-            answers,
-            tuple(p for t in true if (p := default_process(t))),
+            tuple(default_process(t) for t in card.answer.values() if t.strip()),
+            tuple(p for t in _true_texts(card) if (p := default_process(t))),
             tuple(p for t in wrong if (p := default_process(t))),
         )
         self._vouch: list[frozenset[str]] | None = None
@@ -68,11 +65,7 @@ class CardMatcher:
         when nearly all its words lie in one sentence of those texts."""
         if self._vouch is None:
             c = self.card
-            texts = [*c.answer.values()]
-            for cl in c.claims:
-                texts.extend(cl.correction.values())
-                if cl.verdict == "true":
-                    texts.append(cl.statement)
+            texts = [*_true_texts(c), *(cl.statement for cl in c.claims if cl.verdict == "true")]
             sentences = []
             for t in texts:
                 for sentence in _SENTENCE_END.split(t):
@@ -85,6 +78,11 @@ class CardMatcher:
             return True
         need = VOUCH_SHARE * len(units)
         return any(sum(u in s for u in units) >= need for s in self._vouch)
+
+
+def _true_texts(card: Card) -> list[str]:
+    """What the card itself says is so: its model answers and its claims' corrections."""
+    return [*card.answer.values(), *(t for cl in card.claims for t in cl.correction.values())]
 
 
 class ModelTexts(NamedTuple):
@@ -104,14 +102,6 @@ def _best_sentence(sentences: list[str], texts: tuple[str, ...], scorer) -> floa
         if hit and hit[1] > best:
             best = hit[1]
     return best
-
-
-def _model_similarity(answer: str, model_answers: tuple[str, ...]) -> float:
-    """Closeness to the nearest model answer, 0-100 (extractOne keeps the best score so far
-    as the cut-off for the next text, inside C: the same maximum for less work)."""
-    best = process.extractOne(default_process(answer), model_answers,
-                              scorer=fuzz.token_set_ratio, processor=None)
-    return best[1] if best else 0.0
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?!\w)")
@@ -376,7 +366,9 @@ def evaluate(
             essential_min=min(essential_scores, default=100.0),
             essential_mean=(sum(essential_scores) / len(essential_scores)
                             if essential_scores else 100.0),
-            model_similarity=_model_similarity(answer, texts.answers),
+            # the whole answer against the model answers
+            model_similarity=_best_sentence([default_process(answer)], texts.answers,
+                                            fuzz.token_set_ratio),
             length=len(answer),
             chinese=lang == "zh",
             sentences=len(sentences),
