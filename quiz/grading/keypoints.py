@@ -27,6 +27,9 @@ from quiz.grading.segment import Segmented, segment
 
 # A match across two clauses must beat the best single clause by this factor's margin.
 PAIR_FACTOR = 0.96
+# In a clause pair, a clause holding less than this share of the matched words keeps its
+# negation cues to itself (tune: 0.3 of the pair's weight is a word or two of a phrasing).
+MINOR_SHARE = 0.3
 
 
 class Phrasing(NamedTuple):
@@ -357,7 +360,11 @@ class TargetGroup:
                     n2, q2 = n1 + other[0], q1 + other[1]
                     b2 = min(100.0, 100.0 * (n2 + n2 / new_total * q2) / tot) * PAIR_FACTOR
                     if b2 >= lowest:
-                        lst.append((b2, (c, d), (cues[c] + cues[d] + parity) % 2 == 0))
+                        # a clause that lends the pair a word or two ("（可以用 ORT 格式），
+                        # PyTorch Mobile 打不开") does not lend it its negation
+                        cc = cues[c] if n1 >= MINOR_SHARE * n2 else 0
+                        cd = cues[d] if other[0] >= MINOR_SHARE * n2 else 0
+                        lst.append((b2, (c, d), (cc + cd + parity) % 2 == 0))
         return lst
 
     def _search(self, fi: int, cands, seg: Segmented, occ: dict, same_min: float,

@@ -22,13 +22,13 @@ EN_CONTRAST = frozenset("but however whereas although though while instead unlik
 # has its own clause. A phrasing that spans "and" is still found across two clauses.
 # Subordinate clauses too: "catch it in Kotlin since there is no Python" does not negate
 # the catching.
-EN_COORD = frozenset("and since because so if when unless therefore thus".split())
+EN_COORD = frozenset("and since because so if when unless therefore thus which".split())
 
 # Negation cues. A clause's polarity is the parity of its cues, so "it is not true that
 # it lacks threads" (two cues) reads as positive.
 EN_CUES = frozenset(
     """not no never none neither nor without cannot unable lack lacks lacking lacked nothing
-    nobody myth untrue impossible unsupported""".split()
+    nobody myth untrue impossible unsupported absent""".split()
 )
 # Phrases that look negative but are not ("not only X but also Y").
 EN_NOT_CUES = (("not", "only"), ("not", "just"), ("no", "matter"), ("no", "doubt"),
@@ -54,7 +54,7 @@ ZH_NOT_CUES = ("不同", "不断", "不少", "不仅", "不但", "不错", "不�
                "不一样", "不然", "非常", "非线性", "未来", "无论", "无损", "没错", "除非",
                "是否", "能否", "可否")
 ZH_CONTRAST = ("但是", "然而", "可是", "而是", "不过", "但", "却", "并且", "而且", "同时",
-               "因为", "由于", "所以", "因此", "如果", "否则")
+               "因为", "由于", "所以", "因此", "如果", "否则", "且")
 
 ZH_GENERIC = frozenset(
     ["模型", "移动", "动端", "部署", "使用", "可以", "进行", "设备", "需要", "一个", "通过",

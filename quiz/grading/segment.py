@@ -141,7 +141,10 @@ _MASTER = re.compile(
     rf"(?P<cjk>[{_CJK_RANGES}]+)"
     rf"|(?P<lat>{_LATIN.pattern})"
     r"|(?P<strong>[。！？!?；;\n]|\.(?![a-z0-9]))"
-    r"|(?P<weak>[,，:：()（）\[\]【】{}])"
+    # a dash between spaces ("No - export as is") and an arrow ("control flow -> rewrite")
+    # end a clause as a comma does: a cue before them does not reach past them
+    r"|(?P<weak>[,，:：()（）\[\]【】{}→⇒]|(?<!\S)-{1,3}>?(?!\S))"
+    r"|(?P<list>、)"
 )
 
 
@@ -195,15 +198,22 @@ def segment(text: str, lexicon: concepts.Lexicon | None = None, mode: str = "bot
         st.clauses.append
     func = 0
     prev_word = ""
+    last_break = 0  # where the current stretch between punctuation marks began
     lat_info = _LAT_INFO.get
     for m in _MASTER.finditer(s):
-        kind = m.lastindex  # 1 cjk, 2 lat, 3 strong, 4 weak (integers: cheaper than names)
+        kind = m.lastindex  # 1 cjk, 2 lat, 3 strong, 4 weak, 5 、 (integers: cheaper than names)
         if kind == 2:
             tok = m[0]
             info = lat_info(tok) or _lat_info(tok)
             k = info[0]
             if k == 0:
                 units = info[1]
+                if tok in _CEASE and _GERUND.match(s, m.end()):
+                    # "stopped including XNNPACK" says what "no longer include" says
+                    st.cue(m.start())
+                    func += 1
+                    prev_word = info[2]
+                    continue
                 if units:
                     a, b = m.span()
                     add_u(units)
@@ -235,10 +245,49 @@ def segment(text: str, lexicon: concepts.Lexicon | None = None, mode: str = "bot
             a, b = m.span()
             func += _cjk_run(s, a, b, st)
             prev_word = ""
+        elif kind == 5:
+            if _clause_break_at_list_mark(s, last_break, m.start(), m.end()):
+                st.new_clause(False)
+            last_break = m.end()
+            prev_word = ""
         else:
             st.new_clause(kind == 3)
+            last_break = m.end()
     return Segmented(f, st.units, st.starts, st.ends, st.clauses, st.cues, st.cue_at,
                      st.sent, func)
+
+
+_STRETCH_END = re.compile(r"[、,，:：()（）\[\]【】{}→⇒。！？!?；;\n]|\.(?![a-z0-9])")
+_CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
+
+
+def _stretch_weight(t: str) -> int:
+    """Chinese characters plus two per Latin word: about how much a stretch says."""
+    return len(_CJK_CHAR.findall(t)) + 2 * len(_LATIN.findall(t))
+
+
+def _has_cue(t: str) -> bool:
+    for m in _ZH_SPECIAL.finditer(t):
+        if m.lastgroup == "cue":
+            return True
+    return any(w in EN_CUES or w.endswith("n't") for w in _LATIN.findall(t))
+
+
+def _clause_break_at_list_mark(s: str, left: int, at: int, right: int) -> bool:
+    """Whether a 、 ends a clause. Mostly it joins nouns ("Conv、BN、ReLU"): one clause, so a
+    cue before the list negates all of it. Between two stretches that each say something
+    (three or more characters' worth) with a cue in one, it joins statements
+    ("分支被固化、shape 写死且不报错"): the cue must not reach the other one."""
+    m = _STRETCH_END.search(s, right)
+    after = s[right:m.start() if m else len(s)]
+    before = s[left:at]
+    if _stretch_weight(before) < 3 or _stretch_weight(after) < 3:
+        return False
+    return _has_cue(before) or _has_cue(after)
+
+
+_CEASE = frozenset(("stop", "stops", "stopped", "stopping", "cease", "ceased", "ceases"))
+_GERUND = re.compile(r" [a-z]+ing\b")
 
 
 def _not_cue(prev: str, tok: str, s: str, end: int) -> bool:
