@@ -48,7 +48,7 @@ from quiz.grading.verdict_model import CLASSES, FEATURES, VerdictModel, features
 MODEL_C = 0.3
 CLASS_WEIGHT = {0: 1.0, 1: 1.0, 2: 0.7}
 UNSURE_GRID = (0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 1.0)
-RULE_DOUBT_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 1.0)
+RULE_DOUBT_GRID = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.0)
 ESSENTIAL_FLOOR = 60.0
 # What a wrong answer graded correct costs the model's choice of doubt thresholds, in
 # disagreements. Five until 2026-12-02 20:40 UTC; raised to ten after the blind test part
