@@ -104,6 +104,33 @@ def _best_sentence(sentences: list[str], texts: tuple[str, ...], scorer) -> floa
     return best
 
 
+_LIST_ITEM = re.compile(r"[,，、;；/|\n]+")
+# An item is read as a false term where a misconception phrasing holds it this closely
+# (partial_ratio) and more closely than any of the card's true texts.
+LIST_FALSE_AT = 90.0
+
+
+def _list_false_items(answer: str, texts: ModelTexts) -> int:
+    """Items of a keyword list that state a misconception rather than the card's facts
+    ("torch.multiprocessing、多进程推理" on the threads card)."""
+    if not texts.misconceptions:
+        return 0
+    n = 0
+    for raw in _LIST_ITEM.split(answer):
+        item = default_process(raw)
+        if len(item) < 4:
+            continue  # "QAT", "int8": a term that short sits inside every text
+        wrong = process.extractOne(item, texts.misconceptions, scorer=fuzz.partial_ratio,
+                                   processor=None, score_cutoff=LIST_FALSE_AT)
+        if wrong is None:
+            continue
+        right = process.extractOne(item, texts.true, scorer=fuzz.partial_ratio,
+                                   processor=None)
+        if right is None or wrong[1] > right[1]:
+            n += 1
+    return n
+
+
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?!\w)")
 
 
@@ -377,6 +404,7 @@ def evaluate(
             true_similarity=_best_sentence(sentences, texts.true, fuzz.token_set_ratio),
             misconception_similarity=_best_sentence(sentences, texts.misconceptions,
                                                     fuzz.partial_ratio),
+            list_false_items=_list_false_items(answer, texts) if keyword_list else 0,
         )
         if record is not None:
             record((evidence, extras))

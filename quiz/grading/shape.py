@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from quiz.grading.concepts import PREFIX
 from quiz.grading.segment import Segmented
 
 _ITEM_SPLIT = re.compile(r"[,，、;；/|\n]+|\s+-\s+")
@@ -36,7 +37,7 @@ def is_keyword_list(seg: Segmented) -> bool:
         need = 0.75 * n
         short = 0
         for i, x in enumerate(items, 1):
-            if len(x) <= 40 and _item_size(x) <= 3:
+            if len(x) - _concept_chars(x) <= 40 and _item_size(x) <= 3:
                 short += 1
                 if short >= need:
                     return True
@@ -47,12 +48,21 @@ def is_keyword_list(seg: Segmented) -> bool:
     return len(_WORD.findall(text)) >= 4
 
 
+def _concept_chars(item: str) -> int:
+    """Characters of the lexicon's concept tokens in an item (0 nearly always)."""
+    if PREFIX not in item:
+        return 0
+    return sum(len(w) + 1 for w in _WORD.findall(item) if w.startswith(PREFIX))
+
+
 def _item_size(item: str) -> float:
-    """Words in an item; two Chinese characters count as one word."""
+    """Words in an item; two Chinese characters count as one word. The lexicon's concept
+    tokens (``lex0selectivebuild`` beside "selective build") are not words the writer
+    typed: they do not count."""
+    words = [w for w in _WORD.findall(item) if not w.startswith(PREFIX)]
     if item.isascii():
-        return len(_WORD.findall(item))
-    cjk = len(_CJK.findall(item))
-    return len(_WORD.findall(item)) + cjk / 2
+        return len(words)
+    return len(words) + len(_CJK.findall(item)) / 2
 
 
 def echo_share(seg: Segmented, question_units: frozenset[str]) -> float:

@@ -50,6 +50,9 @@ FEATURES = (
     "absolute_markers",  # absolute words and figures per sentence, vouched or not
     "true_similarity",  # best token_set_ratio of a sentence to the card's true texts / 100
     "misconception_similarity",  # best partial_ratio of a sentence to a misconception / 100
+    # A bare list is partial when its terms are right and wrong when one is false (the
+    # rubric); its terse items rarely reach a misconception's threshold as clauses do.
+    "list_false_items",  # items of a keyword list closer to a misconception than to the card
 )
 # Left out: closeness to the seed's false statements (partial_ratio), which measures the
 # topic more than the falsehood (an answer naming "PyTorch Mobile" comes close to every seed
@@ -73,6 +76,7 @@ class Extras(NamedTuple):
     markers: int = 0
     true_similarity: float = 0.0  # 0-100: model answers and the claims' corrections
     misconception_similarity: float = 0.0  # 0-100
+    list_false_items: int = 0
 
 
 def features(e: Evidence, x: Extras) -> tuple[float, ...]:
@@ -95,6 +99,7 @@ def features(e: Evidence, x: Extras) -> tuple[float, ...]:
         x.markers / max(1, x.sentences),
         x.true_similarity / 100.0,
         x.misconception_similarity / 100.0,
+        float(min(x.list_false_items, 2)),
     )
 
 
@@ -121,30 +126,7 @@ class VerdictModel:
 
     def decide(self, e: Evidence, x: Extras, rule: str = "") -> tuple[
             str, tuple[float, ...], tuple[str, ...]]:
-        """(verdict, class probabilities, reasons for `unsure`). ``rule``: the threshold
-        rule's verdict; its `correct` (every essential point clearly matched, nothing false
-        flagged) stands unless p(wrong) > ``rule_doubt_p_wrong`` (then `unsure`): the model
-        learnt that short answers are rarely complete, which is no reason to fail one that
-        plainly is."""
-        p = self.probabilities(features(e, x))
-        if not e.coverage and not e.touched:
-            # no key point so much as touched: whatever the answer's shape, it earns nothing
-            return "wrong", p, ()
-        barred = (e.misconceptions or e.contradicted or e.keyword_list or e.repetition
-                  or x.essential_min < self.essential_floor)
-        ranked = sorted(range(len(CLASSES)), key=lambda i: -p[i])
-        best = ranked[0]
-        if barred and CLASSES[best] == "correct":
-            best = ranked[1]
-        if rule == "correct" and not barred:
-            # the rule's `correct` is doubted only where the model finds `wrong` likeliest
-            if p[0] > self.rule_doubt_p_wrong:
-                return "unsure", p, ("model-doubt",)
-            return "correct", p, ()
-        verdict = CLASSES[best]
-        if verdict == "correct" and p[0] > self.unsure_p_wrong:
-            return "unsure", p, ("model-doubt",)
-        return verdict, p, ()
+        return _decide(self, e, x, rule)
 
     def to_dict(self) -> dict[str, Any]:
         return {"features": list(FEATURES), "classes": list(CLASSES),
@@ -154,11 +136,140 @@ class VerdictModel:
                 "rule_doubt_p_wrong": self.rule_doubt_p_wrong}
 
 
-def from_dict(data: Mapping[str, Any], where: str) -> VerdictModel:
+def _decide(m: Any, e: Evidence, x: Extras, rule: str) -> tuple[
+        str, tuple[float, ...], tuple[str, ...]]:
+    """(verdict, class probabilities, reasons for `unsure`) of either kind of model.
+    ``rule``: the threshold rule's verdict; its `correct` (every essential point clearly
+    matched, nothing false flagged) stands unless p(wrong) > ``rule_doubt_p_wrong`` (then
+    `unsure`): the model learnt that short answers are rarely complete, which is no reason
+    to fail one that plainly is."""
+    p = m.probabilities(features(e, x))
+    if not e.coverage and not e.touched:
+        # no key point so much as touched: whatever the answer's shape, it earns nothing
+        return "wrong", p, ()
+    if e.keyword_list and not e.repetition:
+        # the rubric's line, kept as a rule: a bare list of the right terms is partial, a
+        # list with a false term (a misconception, a contradicted point, an item closer to
+        # a misconception than to the card) is wrong
+        if e.misconceptions or e.contradicted or x.list_false_items:
+            return "wrong", p, ()
+        return "partial", p, ()
+    if e.misconceptions or e.contradicted:
+        # a serious false claim makes an answer wrong, whatever else it gets right (rubric)
+        return "wrong", p, ()
+    barred = (e.repetition
+              or x.essential_min < m.essential_floor)
+    ranked = sorted(range(len(CLASSES)), key=lambda i: -p[i])
+    best = ranked[0]
+    if barred and CLASSES[best] == "correct":
+        best = ranked[1]
+    if rule == "correct" and not barred:
+        # the rule's `correct` is doubted only where the model finds `wrong` likely enough
+        if p[0] > m.rule_doubt_p_wrong:
+            return "unsure", p, ("model-doubt",)
+        return "correct", p, ()
+    verdict = CLASSES[best]
+    if verdict == "correct" and p[0] > m.unsure_p_wrong:
+        return "unsure", p, ("model-doubt",)
+    return verdict, p, ()
+
+
+class Tree(NamedTuple):
+    """One regression tree, flat as scikit-learn keeps it: node i tests
+    ``x[feature[i]] <= threshold[i]`` and goes to ``left[i]``, else ``right[i]``; a node
+    with ``left[i] == -1`` is a leaf worth ``value[i]``."""
+
+    feature: tuple[int, ...]
+    threshold: tuple[float, ...]
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    value: tuple[float, ...]
+
+    def predict(self, x: Sequence[float]) -> float:
+        i = 0
+        left, right, feature, threshold = self.left, self.right, self.feature, self.threshold
+        while left[i] != -1:
+            i = left[i] if x[feature[i]] <= threshold[i] else right[i]
+        return self.value[i]
+
+
+@dataclass(frozen=True)
+class TreeModel:
+    """Gradient-boosted trees over the same features (scikit-learn's
+    GradientBoostingClassifier, multinomial): per class a raw score, the prior's plus
+    ``rate`` times each stage's tree for that class; probabilities by softmax. Trees weigh
+    evidence in combination (a full coverage means little when a false claim is likely),
+    which the linear model cannot."""
+
+    init: tuple[float, ...]  # the raw score of each class before any tree
+    rate: float
+    stages: tuple[tuple[Tree, ...], ...]  # one tree per class per stage
+    unsure_p_wrong: float = 0.2
+    essential_floor: float = 60.0
+    rule_doubt_p_wrong: float = 1.0
+
+    def probabilities(self, x: Sequence[float]) -> tuple[float, ...]:
+        raw = list(self.init)
+        rate = self.rate
+        for stage in self.stages:
+            for k, tree in enumerate(stage):
+                raw[k] += rate * tree.predict(x)
+        top = max(raw)
+        exps = [math.exp(v - top) for v in raw]
+        total = sum(exps)
+        return tuple(v / total for v in exps)
+
+    def decide(self, e: Evidence, x: Extras, rule: str = "") -> tuple[
+            str, tuple[float, ...], tuple[str, ...]]:
+        return _decide(self, e, x, rule)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "trees", "features": list(FEATURES), "classes": list(CLASSES),
+                "init": list(self.init), "rate": self.rate,
+                "stages": [[[list(t.feature), list(t.threshold), list(t.left), list(t.right),
+                             list(t.value)] for t in stage] for stage in self.stages],
+                "unsure_p_wrong": self.unsure_p_wrong, "essential_floor": self.essential_floor,
+                "rule_doubt_p_wrong": self.rule_doubt_p_wrong}
+
+
+def _trees_from_dict(data: Mapping[str, Any], where: str) -> TreeModel:
+    n = len(FEATURES)
+    stages = []
+    for stage in data["stages"]:
+        trees = []
+        for f, th, le, ri, va in stage:
+            t = Tree(tuple(int(v) for v in f), tuple(float(v) for v in th),
+                     tuple(int(v) for v in le), tuple(int(v) for v in ri),
+                     tuple(float(v) for v in va))
+            nodes = len(t.left)
+            if not (len(t.feature) == len(t.threshold) == len(t.right) == len(t.value)
+                    == nodes) or any(le_ != -1 and not (0 < le_ < nodes and 0 < r_ < nodes
+                                                         and 0 <= f_ < n)
+                                     for le_, r_, f_ in zip(t.left, t.right, t.feature,
+                                                            strict=True)):
+                raise ValueError(f"{where}: a tree of the verdict model is malformed; "
+                                 f"refit it with benchmarks/calibrate.py --write")
+            trees.append(t)
+        if len(trees) != len(CLASSES):
+            raise ValueError(f"{where}: a stage of the verdict model lacks a class's tree")
+        stages.append(tuple(trees))
+    return TreeModel(
+        init=tuple(float(v) for v in data["init"]),
+        rate=float(data["rate"]),
+        stages=tuple(stages),
+        unsure_p_wrong=float(data.get("unsure_p_wrong", 0.2)),
+        essential_floor=float(data.get("essential_floor", 60.0)),
+        rule_doubt_p_wrong=float(data.get("rule_doubt_p_wrong", 1.0)),
+    )
+
+
+def from_dict(data: Mapping[str, Any], where: str) -> VerdictModel | TreeModel:
     """The model of a calibration file; a file fitted on other features is an error."""
     if tuple(data.get("features", ())) != FEATURES or tuple(data.get("classes", ())) != CLASSES:
         raise ValueError(f"{where}: the verdict model was fitted on other features or "
                          f"classes; refit it with benchmarks/calibrate.py --write")
+    if data.get("kind") == "trees":
+        return _trees_from_dict(data, where)
     n = len(FEATURES)
     coef = tuple(tuple(float(v) for v in row) for row in data["coef"])
     if len(coef) != len(CLASSES) or any(len(r) != n for r in coef) or \
@@ -175,7 +286,7 @@ def from_dict(data: Mapping[str, Any], where: str) -> VerdictModel:
     )
 
 
-def load_model(path: Path = CALIBRATION) -> VerdictModel | None:
+def load_model(path: Path = CALIBRATION) -> VerdictModel | TreeModel | None:
     """The shipped model, or None (the threshold rule decides) when the file has none."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -197,10 +308,10 @@ class _Shipped:
 
 
 SHIPPED_MODEL: Any = _Shipped()
-_loaded: list[VerdictModel | None] = []
+_loaded: list[VerdictModel | TreeModel | None] = []
 
 
-def resolve(model: Any) -> VerdictModel | None:
+def resolve(model: Any) -> VerdictModel | TreeModel | None:
     """``model`` itself, or for SHIPPED_MODEL the model of the shipped calibration file."""
     if model is not SHIPPED_MODEL:
         return model
