@@ -126,3 +126,27 @@ def test_near_matches_are_partly_said_not_missed(deck):
         kp = next(k for k in deck.card("layer-fusion").key_points if k.id == p.id)
         label = kp.phrasings["en"][0]
         assert label not in missed_part
+
+
+@pytest.mark.parametrize("answer", ["TorchScript, .ptl, lite interpreter, bytecode",
+                                    "_save_for_lite_interpreter、.ptl、optimize_for_mobile、"
+                                    "TorchScript"])
+def test_a_bare_list_of_right_terms_is_partial(deck, answer):
+    g = grade(deck.card("pytorch-mobile-model-formats"), answer)
+    assert "keyword-list" in g.flags
+    assert g.verdict == "partial"
+
+
+@pytest.mark.parametrize("answer", [
+    "profiling、ETDump、XNNPACK、量化、线程数、mmap 加载、多进程推理",
+    "profiling, ETDump, XNNPACK delegate, quantization, thread count, multi-process inference",
+])
+def test_a_list_with_a_false_term_is_wrong_and_names_it(deck, answer):
+    g = grade(deck.card("slow-inference-optimization"), answer)
+    assert "keyword-list" in g.flags
+    assert g.verdict == "wrong"
+    assert [m.id for m in g.misconceptions] == ["add-threads-or-processes"]
+    # the same list without the false term is a bare list of right terms
+    right = grade(deck.card("slow-inference-optimization"), answer.rsplit("、" if "、" in answer
+                                                                          else ",", 1)[0])
+    assert right.verdict == "partial"

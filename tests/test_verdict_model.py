@@ -121,3 +121,56 @@ def test_the_model_answer_is_close_to_the_cards_true_texts():
     close = _extras(card.answer["en"]).true_similarity
     far = _extras("Bananas are yellow and grow in warm places.").true_similarity
     assert close == 100 and far < 50
+
+
+# The trees the shipped calibration holds (benchmarks/calibrate.py exports scikit-learn's
+# GradientBoostingClassifier into these and checks the probabilities agree).
+def _stump(feature: int, at: float, low: float, high: float) -> vm.Tree:
+    return vm.Tree((feature, -2, -2), (at, -2.0, -2.0), (1, -1, -1), (2, -1, -1),
+                   (0.0, low, high))
+
+
+def test_a_tree_model_adds_each_classs_trees_to_its_prior():
+    zero = _stump(0, 0.5, 0.0, 0.0)
+    m = vm.TreeModel((0.0, 0.0, 0.0), 1.0, ((_stump(0, 0.5, 2.0, -2.0), zero,
+                                              _stump(0, 0.5, -2.0, 2.0)),))
+    low = m.probabilities((0.0,) * N)
+    high = m.probabilities((1.0,) * N)
+    assert low[0] > 0.8 and high[2] > 0.8  # e^2 against 1 and e^-2
+    assert abs(sum(low) - 1) < 1e-9
+    assert vm.from_dict(m.to_dict(), "x") == m
+
+
+def test_a_malformed_tree_is_refused_with_the_file():
+    bad = vm.TreeModel((0.0, 0.0, 0.0), 1.0, ((_stump(0, 0.5, 1.0, 0.0),) * 3,)).to_dict()
+    bad["stages"][0][1][2][0] = 7  # a child that is not a node
+    with pytest.raises(ValueError, match="calibration.json: a tree"):
+        vm.from_dict(bad, "calibration.json")
+
+
+@pytest.mark.parametrize("m", [favouring("correct"), favouring("wrong")])
+def test_a_bare_list_is_partial_unless_a_term_is_false(m):
+    lst = evidence(keyword_list=True)
+    assert m.decide(lst, EXTRAS)[0] == "partial"
+    assert m.decide(lst, EXTRAS._replace(list_false_items=1))[0] == "wrong"
+    assert m.decide(evidence(keyword_list=True, misconceptions=1), EXTRAS)[0] == "wrong"
+
+
+@pytest.mark.parametrize("m", [favouring("correct"), favouring("partial")])
+def test_a_false_claim_makes_the_answer_wrong_whatever_the_model_says(m):
+    assert m.decide(evidence(misconceptions=1), EXTRAS, "correct")[0] == "wrong"
+    assert m.decide(evidence(contradicted=1), EXTRAS)[0] == "wrong"
+
+
+def test_a_list_item_closer_to_a_misconception_than_to_the_card_is_a_false_term():
+    from quiz.grading.grade import ModelTexts, _list_false_items
+
+    texts = ModelTexts(("use torch export and lower to executorch",),
+                       ("use torch export and lower to executorch",
+                        "torchscript is deprecated"),
+                       ("torchscript is the recommended export path",))
+    assert _list_false_items("torch.export, ExecuTorch, .pte", texts) == 0
+    assert _list_false_items("torch.export, TorchScript is the recommended export, .pte",
+                             texts) == 1
+    # a term both texts hold ("TorchScript") is not a false one
+    assert _list_false_items("TorchScript, torch.export, .pte", texts) == 0

@@ -1,0 +1,64 @@
+"""Where a negation cue reaches (quiz/grading/segment.py, keypoints.py): the clause breaks
+found on right answers of the blind set's tune part that the grader read as contradicting a
+key point."""
+
+from __future__ import annotations
+
+import pytest
+
+from quiz.deck.loader import load_deck
+from quiz.grading import grade
+from quiz.grading.segment import segment
+
+
+def cues(text: str) -> list[int]:
+    return segment(text).clause_cues
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a spaced dash and an arrow end a clause as a comma does
+    ("No - export the trained weights as is", [1, 0]),
+    ("unsupported control flow -> rewrite that part", [1, 0]),
+    ("unsupported control flow → rewrite that part", [1, 0]),
+    # 且 ("and") ends a negation's reach, as 并且 does
+    ("shape 可能写死且不报错", [0, 1]),
+    # "which" opens a clause of its own
+    ("check the Error codes in ExecuTorch, which does not use exceptions", [0, 1]),
+])
+def test_a_cue_does_not_reach_past_a_clause_break(text, expected):
+    assert cues(text) == expected
+
+
+def test_a_list_mark_between_statements_ends_a_clause_but_not_inside_a_noun_list():
+    # 、 joining two statements, one with a cue: the cue keeps to its own
+    assert cues("数据相关分支被固化、shape 可能写死") == [0]  # no cue: one clause
+    assert cues("PyTorch Mobile 依赖已弃用的 TorchScript、runtime 大、缺少 AOT 优化") == [0, 1]
+    # 、 joining nouns after a cue: the cue negates them all
+    assert cues("不支持 Conv、BN、ReLU") == [1]
+
+
+@pytest.mark.parametrize("text", ["the official wheels stopped including XNNPACK",
+                                  "the MPS backend is absent from the pip wheel"])
+def test_ceasing_and_absence_are_negations(text):
+    assert sum(cues(text)) == 1
+
+
+def test_stop_before_a_noun_is_no_negation():
+    assert cues("stop the thread pool") == [0]
+
+
+def test_a_clause_lending_a_pair_one_word_keeps_its_cue():
+    # "（移动端可以用 ORT 格式），PyTorch Mobile 打不开": the 打不开 is about PyTorch Mobile,
+    # not about the ORT format the point speaks of
+    card = load_deck().card("pytorch-mobile-model-formats")
+    g = grade(card, card.answer["zh"], "zh")
+    assert g.verdict == "correct"
+    assert not any(p.negated for p in g.key_points)
+
+
+def test_the_deck_model_answers_that_the_old_clause_rules_failed_now_grade_correct():
+    deck = load_deck()
+    for cid, lang in (("executorch-backends-2026", "en"), ("abnormal-input-validation", "zh")):
+        card = deck.card(cid)
+        g = grade(card, card.answer[lang], lang)
+        assert g.verdict == "correct", (cid, g.flags)
