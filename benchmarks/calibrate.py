@@ -4,17 +4,18 @@
     .venv/bin/python benchmarks/calibrate.py --write    # also write quiz/grading/calibration.json
     .venv/bin/python benchmarks/calibrate.py --rule     # re-search the rule's thresholds instead
 
-The verdict model (quiz/grading/verdict_model.py) is a multinomial logistic regression over
-the grader's evidence, fitted with scikit-learn (the `dev` extra; the app only reads the
-numbers). Its figures are cross-validated by card (5 folds: each fold's model never saw the
-cards it is scored on, like the held-out cards of the test split); the probability above
-which a would-be `correct` answer becomes `unsure` is chosen on those out-of-fold
-predictions by the objective of the rule's search below (at most 13 % unsure, a margin
-under the 15 % target; an unsure
-counts half right; each wrong answer graded correct costs ten disagreements: issue 12 wants
-none, and tune's few such answers cannot tell settings apart, so the unsure budget is
-spent on them rather than on agreement).
-The final model is then fitted on all of tune.
+The verdict model (quiz/grading/verdict_model.py) is gradient-boosted trees over the
+grader's evidence (``--kind lr``: the earlier multinomial logistic model), fitted with
+scikit-learn (the `dev` extra; the app only reads the numbers). The evidence it is fitted
+on is each tune answer's without the phrasings written from that answer
+(benchmarks/loo_deck.py; ``--evidence in-sample`` for the whole deck): phrasings tuned on
+tune flag its false claims far more often than a new answer's, and a model fitted on
+that trusts a missing flag too much. Its figures are cross-validated by card (5 folds:
+each fold's model never saw the cards it is scored on, like the held-out cards of the test
+split); the probabilities above which a would-be `correct` answer becomes `unsure` are
+chosen on those out-of-fold predictions (at most 13 % unsure, a margin under the 15 %
+target; an unsure counts half right; each wrong answer graded correct costs ten
+disagreements: issue 12 wants none). The final model is then fitted on all of tune.
 
 The threshold rule (--rule) is kept for grade_reference and as the fallback:
 

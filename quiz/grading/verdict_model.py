@@ -1,17 +1,19 @@
-"""The verdict from the grader's evidence by a small logistic model fitted on answers nobody
-on the project wrote (the tune split of tests/data/grading_blind/).
+"""The verdict from the grader's evidence by a small model fitted on answers nobody on the
+project wrote (the tune split of tests/data/grading_blind/).
 
 The threshold rule of ``policy.decide_evidence`` asks every essential point to clear one
 match score: on the blind set that turned most right paraphrases into `partial` (tune
-accuracy 0.51, below always answering `wrong`). A multinomial logistic model over the same
-evidence, plus how close the answer is to the card's model answer, weighs the signals
-against each other instead (benchmarks/calibrate.py fits it; its numbers ship in
-calibration.json, so nothing here needs scikit-learn).
+accuracy 0.51, below always answering `wrong`). A model over the same evidence, plus how
+close the answer is to the card's texts, weighs the signals against each other instead:
+gradient-boosted trees (``TreeModel``; ``VerdictModel`` is the logistic model they
+replaced, still readable). benchmarks/calibrate.py fits it; its numbers ship in
+calibration.json, so nothing here needs scikit-learn.
 
-The rubric's hard lines stay rules, not weights: an answer that states a misconception,
-contradicts a key point, is a bare list of terms or repeats itself is never `correct`, and
-`correct` needs every essential point matched at least ``essential_floor``. Where the model
-would say `correct` while giving `wrong` more than ``unsure_p_wrong``, the grade is `unsure`.
+The rubric's hard lines stay rules, not weights: an answer that states a misconception or
+contradicts a key point is `wrong`; a bare list of terms is `partial`, or `wrong` with a
+false term in it; an answer that repeats itself is never `correct`, and `correct` needs
+every essential point matched at least ``essential_floor``. Where the model would say
+`correct` while giving `wrong` more than ``unsure_p_wrong``, the grade is `unsure`.
 """
 
 from __future__ import annotations
