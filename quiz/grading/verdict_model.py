@@ -128,7 +128,7 @@ class VerdictModel:
 
     def decide(self, e: Evidence, x: Extras, rule: str = "") -> tuple[
             str, tuple[float, ...], tuple[str, ...]]:
-        return _decide(self, e, x, rule)
+        return decide_with(self, e, x, rule)
 
     def to_dict(self) -> dict[str, Any]:
         return {"features": list(FEATURES), "classes": list(CLASSES),
@@ -138,14 +138,17 @@ class VerdictModel:
                 "rule_doubt_p_wrong": self.rule_doubt_p_wrong}
 
 
-def _decide(m: Any, e: Evidence, x: Extras, rule: str) -> tuple[
+def decide_with(m: Any, e: Evidence, x: Extras, rule: str,
+            p: tuple[float, ...] | None = None) -> tuple[
         str, tuple[float, ...], tuple[str, ...]]:
     """(verdict, class probabilities, reasons for `unsure`) of either kind of model.
     ``rule``: the threshold rule's verdict; its `correct` (every essential point clearly
     matched, nothing false flagged) stands unless p(wrong) > ``rule_doubt_p_wrong`` (then
     `unsure`): the model learnt that short answers are rarely complete, which is no reason
-    to fail one that plainly is."""
-    p = m.probabilities(features(e, x))
+    to fail one that plainly is. ``p``: the class probabilities when already known
+    (benchmarks/calibrate.py tries many thresholds on one fit's)."""
+    if p is None:
+        p = m.probabilities(features(e, x))
     if not e.coverage and not e.touched:
         # no key point so much as touched: whatever the answer's shape, it earns nothing
         return "wrong", p, ()
@@ -223,7 +226,7 @@ class TreeModel:
 
     def decide(self, e: Evidence, x: Extras, rule: str = "") -> tuple[
             str, tuple[float, ...], tuple[str, ...]]:
-        return _decide(self, e, x, rule)
+        return decide_with(self, e, x, rule)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": "trees", "features": list(FEATURES), "classes": list(CLASSES),
