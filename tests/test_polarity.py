@@ -62,3 +62,21 @@ def test_the_deck_model_answers_that_the_old_clause_rules_failed_now_grade_corre
         card = deck.card(cid)
         g = grade(card, card.answer[lang], lang)
         assert g.verdict == "correct", (cid, g.flags)
+
+
+def test_a_condition_is_supposed_not_claimed():
+    seg = segment("memory grows if you append outputs to a list")
+    assert seg.conditional == {1}
+    assert segment("如果精度掉太多，就做 QAT").conditional == {0}
+    # so a point stated negatively is not contradicted by the condition that names its
+    # cause, while the same words as a claim still contradict it
+    from quiz.deck.model import Card, KeyPoint
+
+    card = Card(id="t", seed=(), question={"en": "Why does memory grow?"},
+                answer={"en": "Outputs kept in a list hold memory."},
+                key_points=(KeyPoint("no-list", 1.0, {"en": ("don't keep outputs in a list",)},
+                                     essential=True),))
+    supposed = grade(card, "Memory grows if you keep outputs in a list.", model=None)
+    claimed = grade(card, "Keep outputs in a list, it is fine.", model=None)
+    assert not supposed.key_points[0].negated
+    assert claimed.key_points[0].negated

@@ -322,7 +322,7 @@ class TargetGroup:
                         and b <= max(opposite.score, opp_min, same.score)):
                     break
                 # Stage 2, only for phrasings that can still matter: clause by clause.
-                windows = self._windows(fi, occ, cues, sent, lowest)
+                windows = self._windows(fi, occ, cues, sent, lowest, seg.conditional)
                 if len(windows) > 1:
                     windows.sort(key=_first, reverse=True)  # stable: ties keep text order
                 same, opposite = self._search(fi, windows, seg, occ, same_min, opp_min,
@@ -330,7 +330,8 @@ class TargetGroup:
             out[ti] = (same, opposite)
         return out
 
-    def _windows(self, fi: int, occ: dict, cues, sent, lowest: float) -> list:
+    def _windows(self, fi: int, occ: dict, cues, sent, lowest: float,
+                 conditional: frozenset[int] = frozenset()) -> list:
         """(bound, clauses, polarity agrees) for each clause and clause pair of phrasing fi."""
         items = self.items[fi]
         new_total, tot = self.totals[fi]
@@ -351,8 +352,9 @@ class TargetGroup:
             if n1 == 0.0:
                 continue
             b = 100.0 * (n1 + n1 / new_total * q1) / tot
-            if b >= lowest:
-                lst.append((b, (c,), (cues[c] + parity) % 2 == 0))
+            agrees = (cues[c] + parity) % 2 == 0
+            if b >= lowest and (agrees or c not in conditional):
+                lst.append((b, (c,), agrees))
             if multi:
                 d = c + 1
                 other = acc.get(d)
@@ -364,7 +366,9 @@ class TargetGroup:
                         # PyTorch Mobile 打不开") does not lend it its negation
                         cc = cues[c] if n1 >= MINOR_SHARE * n2 else 0
                         cd = cues[d] if other[0] >= MINOR_SHARE * n2 else 0
-                        lst.append((b2, (c, d), (cc + cd + parity) % 2 == 0))
+                        agrees = (cc + cd + parity) % 2 == 0
+                        if agrees or not (c in conditional or d in conditional):
+                            lst.append((b2, (c, d), agrees))
         return lst
 
     def _search(self, fi: int, cands, seg: Segmented, occ: dict, same_min: float,

@@ -23,6 +23,8 @@ EN_CONTRAST = frozenset("but however whereas although though while instead unlik
 # Subordinate clauses too: "catch it in Kotlin since there is no Python" does not negate
 # the catching.
 EN_COORD = frozenset("and since because so if when unless therefore thus which".split())
+# Of those, the words that open a condition: what follows them is supposed, not claimed.
+EN_CONDITIONAL = frozenset(("if", "unless"))
 
 # Negation cues. A clause's polarity is the parity of its cues, so "it is not true that
 # it lacks threads" (two cues) reads as positive.
@@ -54,7 +56,8 @@ ZH_NOT_CUES = ("不同", "不断", "不少", "不仅", "不但", "不错", "不�
                "不一样", "不然", "非常", "非线性", "未来", "无论", "无损", "没错", "除非",
                "是否", "能否", "可否")
 ZH_CONTRAST = ("但是", "然而", "可是", "而是", "不过", "但", "却", "并且", "而且", "同时",
-               "因为", "由于", "所以", "因此", "如果", "否则", "且")
+               "因为", "由于", "所以", "因此", "如果", "否则", "且", "假如", "要是")
+ZH_CONDITIONAL = frozenset(("如果", "假如", "要是"))
 
 ZH_GENERIC = frozenset(
     ["模型", "移动", "动端", "部署", "使用", "可以", "进行", "设备", "需要", "一个", "通过",

@@ -14,12 +14,14 @@ from typing import NamedTuple
 
 from quiz.grading import concepts
 from quiz.grading.lexicon import (
+    EN_CONDITIONAL,
     EN_CONTRAST,
     EN_COORD,
     EN_CUE_CONTENT,
     EN_CUES,
     EN_NOT_CUES,
     EN_STOP,
+    ZH_CONDITIONAL,
     ZH_CONTRAST,
     ZH_CUES,
     ZH_NOT_CUES,
@@ -54,11 +56,12 @@ class Segmented:
     """
 
     __slots__ = ("folded", "units", "starts", "ends", "clauses", "clause_cues", "cue_starts",
-                 "clause_sentence", "function_words")
+                 "clause_sentence", "function_words", "conditional")
 
     def __init__(self, folded: Folded, units: list[tuple[str, ...]], starts: list[int],
                  ends: list[int], clauses: list[int], clause_cues: list[int],
-                 cue_starts: list[list[int]], clause_sentence: list[int], function_words: int):
+                 cue_starts: list[list[int]], clause_sentence: list[int], function_words: int,
+                 conditional: frozenset[int] = frozenset()):
         self.folded = folded
         self.units = units
         self.starts = starts
@@ -69,6 +72,9 @@ class Segmented:
         self.clause_sentence = clause_sentence  # sentence index of each clause
         # stop words and particles: a statement has them, a keyword list not
         self.function_words = function_words
+        # clauses opened by "if" / 如果: a condition, not a claim, so a polarity that
+        # clashes with a key point there contradicts nothing
+        self.conditional = conditional
 
     @property
     def tokens(self) -> tuple[Token, ...]:
@@ -113,6 +119,7 @@ class _State:
         self.sent = [0]
         self.mark = 0  # len(tokens) when the current clause began
         self.clause = 0
+        self.conditional: set[int] = set()
 
     def add(self, units: tuple[str, ...], start: int, end: int) -> None:
         self.units.append(units)
@@ -224,6 +231,8 @@ def segment(text: str, lexicon: concepts.Lexicon | None = None, mode: str = "bot
                     func += 1
             elif k == 1 and prev_word not in ("nothing", "none"):
                 st.new_clause(False)
+                if tok in EN_CONDITIONAL:
+                    st.conditional.add(st.clause)
                 func += 1
             elif k == 2 and not _not_cue(prev_word, tok, s, m.end()):
                 a, b = m.span()
@@ -254,7 +263,7 @@ def segment(text: str, lexicon: concepts.Lexicon | None = None, mode: str = "bot
             st.new_clause(kind == 3)
             last_break = m.end()
     return Segmented(f, st.units, st.starts, st.ends, st.clauses, st.cues, st.cue_at,
-                     st.sent, func)
+                     st.sent, func, frozenset(st.conditional))
 
 
 _STRETCH_END = re.compile(r"[、,，:：()（）\[\]【】{}→⇒。！？!?；;\n]|\.(?![a-z0-9])")
@@ -319,6 +328,8 @@ def _cjk_run(s: str, i: int, j: int, st: _State) -> int:
             _bigrams(s, pieces, st)
             pieces = []
             st.new_clause(False)
+            if m[0] in ZH_CONDITIONAL:
+                st.conditional.add(st.clause)
         elif kind == "cue":
             st.cue(a)
         func += 1
