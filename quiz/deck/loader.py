@@ -7,6 +7,7 @@ named by file, line and field, e.g. ``content/x.yaml:42: cards[3].claims[0].verd
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,29 @@ def load_deck(path: str | Path | None = None) -> Deck:
         problems.append(Problem(str(p), 0, "cards", "the deck has no cards"))
     if problems:
         raise DeckError(problems)
-    return Deck(title=title, languages=languages, cards=tuple(cards), path=str(p))
+    return Deck(title=title, languages=languages, cards=share_misconceptions(cards), path=str(p))
+
+
+def share_misconceptions(cards: list[Card]) -> tuple[Card, ...]:
+    """Each card with the deck's shared misconceptions of other cards (``shared: true``: a
+    statement false whatever the question, such as "ExecuTorch only runs on Android"), which
+    its answers are also checked against. A card's own misconception of the same id wins;
+    of two shared ones with one id, the first in deck order."""
+    pool: dict[str, Misconception] = {}
+    home: dict[str, str] = {}
+    for c in cards:
+        for m in c.misconceptions:
+            if m.shared and m.id not in pool:
+                pool[m.id] = m
+                home[m.id] = c.id
+    if not pool:
+        return tuple(cards)
+    out = []
+    for c in cards:
+        own = {m.id for m in c.misconceptions}
+        extra = tuple(m for mid, m in pool.items() if mid not in own and home[mid] != c.id)
+        out.append(replace(c, shared_misconceptions=extra) if extra else c)
+    return tuple(out)
 
 
 def _check_across_cards(cards: list[Card], problems: list[Problem]) -> None:
@@ -504,13 +527,17 @@ class _Validator:
         m = self.mapping(raw, path)
         if m is None:
             return None
-        self.keys(m, path, {"id", "feedback"}, set(LANGS))
+        self.keys(m, path, {"id", "feedback"}, {*LANGS, "shared"})
         mid = self.slug(m.get("id"), path + ("id",)) if "id" in m else None
         ph = self.phrasings(m, path)
         fb = self.bilingual(m.get("feedback"), path + ("feedback",)) if "feedback" in m else None
-        if mid is None or fb is None:
+        shared = m.get("shared", False)
+        if not isinstance(shared, bool):
+            self.err(path + ("shared",), f"expected true or false, got {shared!r}")
+            shared = None
+        if mid is None or fb is None or shared is None:
             return None
-        return Misconception(id=mid, phrasings=ph, feedback=fb)
+        return Misconception(id=mid, phrasings=ph, feedback=fb, shared=shared)
 
     def claim(self, raw: Any, path: PathKey) -> Claim | None:
         m = self.mapping(raw, path)

@@ -51,13 +51,19 @@ class Misconception:
     id: str
     phrasings: Phrasings
     feedback: Text
+    # false on every card, not only on this one's question: answers to the deck's other
+    # cards are checked against it too (loader.share_misconceptions)
+    shared: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             **{k: list(v) for k, v in self.phrasings.items()},
             "feedback": dict(self.feedback),
         }
+        if self.shared:
+            out["shared"] = True
+        return out
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,9 @@ class Card:
     # Where the card was read from, for messages; not part of the YAML model.
     source: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
+    # Other cards' misconceptions marked `shared`, filled in by the loader; not part of
+    # this card's YAML (to_dict leaves them out).
+    shared_misconceptions: tuple[Misconception, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -38,14 +38,16 @@ class CardMatcher:
         self.matcher = Matcher(
             [_target(k.id, k.weight, k.phrasings, qunits, essential=k.essential)
              for k in card.key_points],
-            [_target(m.id, 1.0, m.phrasings, qunits, statement=True) for m in card.misconceptions],
+            [_target(m.id, 1.0, m.phrasings, qunits, statement=True)
+             for m in (*card.misconceptions, *card.shared_misconceptions)],
             qunits,
         )
         self.labels = {
             lang: {k.id: _label(k.phrasings, lang) or k.id for k in card.key_points}
             for lang in ("zh", "en")
         }
-        self.feedback = {m.id: m.feedback for m in card.misconceptions}
+        self.feedback = {m.id: m.feedback
+                         for m in (*card.misconceptions, *card.shared_misconceptions)}
         # what the verdict model compares the answer with: the model answers (the whole
         # answer), the card's true texts and its misconceptions (sentence by sentence)
         wrong = [t for m in card.misconceptions for texts in m.phrasings.values()
