@@ -63,9 +63,11 @@ def test_blind_set_shape():
 
 def test_blind_test_floors(figures):
     t = figures["test"]
-    assert t["all"]["accuracy"] >= 0.60
-    assert t["all"]["qwk"] >= 0.40
+    # read 11 (2026-12-03, benchmarks/README.md): 0.740, QWK 0.653, unsure 5.5 %, 7;
+    # held-out cards 0.714, held-out answers 0.761. Floors a little under: a regression fails.
+    assert t["all"]["accuracy"] >= 0.72
+    assert t["all"]["qwk"] >= 0.62
     assert t["all"]["unsure"] <= 0.15
     assert t["all"]["wrong_to_correct"] <= 8
-    assert t["held_out_cards"]["accuracy"] >= 0.60
-    assert t["held_out_answers"]["accuracy"] >= 0.59
+    assert t["held_out_cards"]["accuracy"] >= 0.69
+    assert t["held_out_answers"]["accuracy"] >= 0.74
