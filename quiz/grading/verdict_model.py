@@ -105,6 +105,13 @@ def features(e: Evidence, x: Extras) -> tuple[float, ...]:
     )
 
 
+def _softmax(raw: Sequence[float]) -> tuple[float, ...]:
+    top = max(raw)
+    exps = [math.exp(v - top) for v in raw]
+    total = sum(exps)
+    return tuple(v / total for v in exps)
+
+
 @dataclass(frozen=True)
 class VerdictModel:
     mean: tuple[float, ...]
@@ -121,10 +128,7 @@ class VerdictModel:
         z = [(v - m) / s for v, m, s in zip(x, self.mean, self.scale, strict=True)]
         logits = [b + sum(w * v for w, v in zip(row, z, strict=True))
                   for row, b in zip(self.coef, self.intercept, strict=True)]
-        top = max(logits)
-        exps = [math.exp(v - top) for v in logits]
-        total = sum(exps)
-        return tuple(v / total for v in exps)
+        return _softmax(logits)
 
     def decide(self, e: Evidence, x: Extras, rule: str = "") -> tuple[
             str, tuple[float, ...], tuple[str, ...]]:
@@ -232,10 +236,7 @@ class TreeModel:
                     i = left[i] if x[feature[i]] <= threshold[i] else right[i]
                 r += rate * value[i]  # stage by stage, as scikit-learn sums them
             raw.append(r)
-        top = max(raw)
-        exps = [math.exp(v - top) for v in raw]
-        total = sum(exps)
-        return tuple(v / total for v in exps)
+        return _softmax(raw)
 
     def decide(self, e: Evidence, x: Extras, rule: str = "") -> tuple[
             str, tuple[float, ...], tuple[str, ...]]:
