@@ -25,7 +25,13 @@ from quiz.grading.policy import SHIPPED, Evidence, Policy, decide_evidence, poin
 from quiz.grading.result import EmptyAnswer, Grade, MisconceptionHit, PointResult
 from quiz.grading.segment import Segmented, segment
 from quiz.grading.shape import echo_share, is_keyword_list, repetition_share
-from quiz.grading.verdict_model import SHIPPED_MODEL, Extras, VerdictModel, resolve
+from quiz.grading.verdict_model import (
+    SHIPPED_MODEL,
+    Extras,
+    VerdictModel,
+    resolve,
+    ruled_verdict,
+)
 
 
 class CardMatcher:
@@ -383,7 +389,13 @@ def evaluate(
         if strong:
             evidence = evidence._replace(strong_claims=len(strong))
             score, verdict, unsure_why = decide_evidence(evidence, policy)
-    if wants_extras:
+    list_false = _list_false_items(answer, texts) if keyword_list and wants_extras else 0
+    ruled = ruled_verdict(evidence, list_false) if wants_extras and record is None else None
+    if ruled:
+        # the rubric's rules settle it whatever the model says: its inputs, most of a
+        # grade's cost, are not computed
+        verdict, unsure_why = ruled, ()
+    elif wants_extras:
         # the essential points' scores; a card that marks none: every point's
         sentences = [p for s in _SENTENCE_END.split(answer) if s.strip()
                      and (p := default_process(s))]
@@ -406,7 +418,7 @@ def evaluate(
             true_similarity=_best_sentence(sentences, texts.true, fuzz.token_set_ratio),
             misconception_similarity=_best_sentence(sentences, texts.misconceptions,
                                                     fuzz.partial_ratio),
-            list_false_items=_list_false_items(answer, texts) if keyword_list else 0,
+            list_false_items=list_false,
         )
         if record is not None:
             record((evidence, extras))

@@ -142,6 +142,25 @@ class VerdictModel:
                 "rule_doubt_p_wrong": self.rule_doubt_p_wrong}
 
 
+def ruled_verdict(e: Evidence, list_false_items: int) -> str | None:
+    """The verdict the rubric's rules give whatever a model would say, or None where the
+    model decides (grade.evaluate skips the model's inputs when these rules settle it)."""
+    if not e.coverage and not e.touched:
+        # no key point so much as touched: whatever the answer's shape, it earns nothing
+        return "wrong"
+    if e.keyword_list and not e.repetition:
+        # a bare list of the right terms is partial, a list with a false term (a
+        # misconception, a contradicted point, an item closer to a misconception than to
+        # the card) is wrong
+        if e.misconceptions or e.contradicted or list_false_items:
+            return "wrong"
+        return "partial"
+    if e.misconceptions or e.contradicted:
+        # a serious false claim makes an answer wrong, whatever else it gets right
+        return "wrong"
+    return None
+
+
 def decide_with(m: Any, e: Evidence, x: Extras, rule: str,
             p: tuple[float, ...] | None = None) -> tuple[
         str, tuple[float, ...], tuple[str, ...]]:
@@ -153,19 +172,9 @@ def decide_with(m: Any, e: Evidence, x: Extras, rule: str,
     (benchmarks/calibrate.py tries many thresholds on one fit's)."""
     if p is None:
         p = m.probabilities(features(e, x))
-    if not e.coverage and not e.touched:
-        # no key point so much as touched: whatever the answer's shape, it earns nothing
-        return "wrong", p, ()
-    if e.keyword_list and not e.repetition:
-        # the rubric's line, kept as a rule: a bare list of the right terms is partial, a
-        # list with a false term (a misconception, a contradicted point, an item closer to
-        # a misconception than to the card) is wrong
-        if e.misconceptions or e.contradicted or x.list_false_items:
-            return "wrong", p, ()
-        return "partial", p, ()
-    if e.misconceptions or e.contradicted:
-        # a serious false claim makes an answer wrong, whatever else it gets right (rubric)
-        return "wrong", p, ()
+    ruled = ruled_verdict(e, x.list_false_items)
+    if ruled:
+        return ruled, p, ()
     barred = (e.repetition
               or x.essential_min < m.essential_floor)
     ranked = sorted(range(len(CLASSES)), key=lambda i: -p[i])
