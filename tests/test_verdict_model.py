@@ -174,3 +174,26 @@ def test_a_list_item_closer_to_a_misconception_than_to_the_card_is_a_false_term(
                              texts) == 1
     # a term both texts hold ("TorchScript") is not a false one
     assert _list_false_items("TorchScript, torch.export, .pte", texts) == 0
+
+
+@pytest.mark.parametrize("card_id, answer", [
+    ("slow-inference-optimization", "profiling, ETDump, XNNPACK delegate, quantization, "
+                                    "thread count, multi-process inference"),  # false term
+    ("pytorch-mobile-model-formats", "TorchScript, .ptl, lite interpreter, bytecode"),  # list
+    ("mobile-multithreading", "PyTorch Mobile does not support multithreading."),  # misc.
+    ("pytorch-mobile-model-formats", "Only ONNX, not TorchScript."),  # contradiction
+    ("mobile-multithreading", "It uses a thread pool; set_num_threads sets its size and "
+                              "the big cores are what count."),  # the model decides
+])
+def test_grading_skips_the_models_inputs_only_where_the_rules_settle_it(card_id, answer):
+    # grade() does not compute the model's inputs when the rubric's rules decide; the
+    # verdict must be the one the model would give with every input computed
+    from quiz.deck.loader import load_deck
+    from quiz.grading import grade
+    from quiz.grading.grade import grade_evidence
+    from quiz.grading.policy import SHIPPED, decide_evidence
+
+    card = load_deck().card(card_id)
+    e, x = grade_evidence(card, answer)
+    full = SHIPPED_MODEL.decide(e, x, decide_evidence(e, SHIPPED)[1])[0]
+    assert grade(card, answer).verdict == full
