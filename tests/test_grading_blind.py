@@ -65,9 +65,16 @@ def test_blind_test_floors(figures):
     t = figures["test"]
     # read 11 (2026-12-03, benchmarks/README.md): 0.740, QWK 0.653, unsure 5.5 %, 7;
     # held-out cards 0.714, held-out answers 0.761. Floors a little under: a regression fails.
-    assert t["all"]["accuracy"] >= 0.72
-    assert t["all"]["qwk"] >= 0.62
-    assert t["all"]["unsure"] <= 0.15
-    assert t["all"]["wrong_to_correct"] <= 8
-    assert t["held_out_cards"]["accuracy"] >= 0.69
-    assert t["held_out_answers"]["accuracy"] >= 0.74
+    # Each floor is checked as a bare boolean, so a failure names the floor and not the
+    # figure: the test part is read as aggregates by benchmarks/blind_eval.py only, and a
+    # failing test in someone's batch must not become a read (read 10 was one).
+    floors = {
+        "accuracy >= 0.72": t["all"]["accuracy"] >= 0.72,
+        "QWK >= 0.62": t["all"]["qwk"] >= 0.62,
+        "unsure <= 0.15": t["all"]["unsure"] <= 0.15,
+        "wrong->correct <= 8": t["all"]["wrong_to_correct"] <= 8,
+        "held-out cards accuracy >= 0.69": t["held_out_cards"]["accuracy"] >= 0.69,
+        "held-out answers accuracy >= 0.74": t["held_out_answers"]["accuracy"] >= 0.74,
+    }
+    failed = sorted(name for name, ok in floors.items() if not ok)
+    assert not failed, "blind test floors not met: " + "; ".join(failed)
