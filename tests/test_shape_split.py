@@ -16,5 +16,5 @@ from quiz.grading import shape
 @settings(max_examples=500, deadline=None)
 @given(st.text(st.sampled_from(list("ab -,，、;；/|\n\t\u3000的")), max_size=30))
 def test_item_split_choice_splits_as_the_full_regex(text):
-    chosen = shape._ITEM_SPLIT if shape._DASH_ITEM.search(text) else shape._SEP_RUNS
+    chosen = shape._ITEM_SPLIT if shape._DASH_ITEM.search(text) else shape.SEP_RUNS
     assert chosen.split(text) == shape._ITEM_SPLIT.split(text)

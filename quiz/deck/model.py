@@ -115,6 +115,12 @@ class Card:
     # this card's YAML (to_dict leaves them out).
     shared_misconceptions: tuple[Misconception, ...] = field(default=(), compare=False)
 
+    @property
+    def checked_misconceptions(self) -> tuple[Misconception, ...]:
+        """What an answer to this card is checked against: its own misconceptions, then
+        the deck's shared ones."""
+        return (*self.misconceptions, *self.shared_misconceptions)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

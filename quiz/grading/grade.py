@@ -24,7 +24,7 @@ from quiz.grading.normalize import detect_lang
 from quiz.grading.policy import SHIPPED, Evidence, Policy, decide_evidence, point_credit
 from quiz.grading.result import EmptyAnswer, Grade, MisconceptionHit, PointResult
 from quiz.grading.segment import Segmented, segment
-from quiz.grading.shape import echo_share, is_keyword_list, repetition_share
+from quiz.grading.shape import SEP_RUNS, echo_share, is_keyword_list, repetition_share
 from quiz.grading.verdict_model import (
     SHIPPED_MODEL,
     Extras,
@@ -45,15 +45,14 @@ class CardMatcher:
             [_target(k.id, k.weight, k.phrasings, qunits, essential=k.essential)
              for k in card.key_points],
             [_target(m.id, 1.0, m.phrasings, qunits, statement=True)
-             for m in (*card.misconceptions, *card.shared_misconceptions)],
+             for m in card.checked_misconceptions],
             qunits,
         )
         self.labels = {
             lang: {k.id: _label(k.phrasings, lang) or k.id for k in card.key_points}
             for lang in ("zh", "en")
         }
-        self.feedback = {m.id: m.feedback
-                         for m in (*card.misconceptions, *card.shared_misconceptions)}
+        self.feedback = {m.id: m.feedback for m in card.checked_misconceptions}
         # what the verdict model compares the answer with: the model answers (the whole
         # answer), the card's true texts and its misconceptions (sentence by sentence)
         wrong = [t for m in card.misconceptions for texts in m.phrasings.values()
@@ -112,7 +111,6 @@ def _best_sentence(sentences: list[str], texts: tuple[str, ...], scorer) -> floa
     return best
 
 
-_LIST_ITEM = re.compile(r"[,，、;；/|\n]+")
 # An item is read as a false term where a misconception phrasing holds it this closely
 # (partial_ratio) and more closely than any of the card's true texts.
 LIST_FALSE_AT = 90.0
@@ -124,7 +122,7 @@ def _list_false_items(answer: str, texts: ModelTexts) -> int:
     if not texts.misconceptions:
         return 0
     n = 0
-    for raw in _LIST_ITEM.split(answer):
+    for raw in SEP_RUNS.split(answer):  # the separators is_keyword_list counts items by
         item = default_process(raw)
         if len(item) < 4:
             continue  # "QAT", "int8": a term that short sits inside every text

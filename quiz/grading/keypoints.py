@@ -331,7 +331,7 @@ class TargetGroup:
         return out
 
     def _windows(self, fi: int, occ: dict, cues, sent, lowest: float,
-                 conditional: frozenset[int] = frozenset()) -> list:
+                 conditional: frozenset[int]) -> list:
         """(bound, clauses, polarity agrees) for each clause and clause pair of phrasing fi."""
         items = self.items[fi]
         new_total, tot = self.totals[fi]

@@ -11,10 +11,10 @@ _ITEM_SPLIT = re.compile(r"[,，、;；/|\n]+|\s+-\s+")
 # Without a "-" in the text only runs of separator characters split it: a plain character
 # class, which the regex engine scans far faster than the alternation (whose " - " branch
 # is tried at every space).
-_SEP_RUNS = re.compile(r"[,，、;；/|\n]+")
+SEP_RUNS = re.compile(r"[,，、;；/|\n]+")
 # Whether the " - " branch can match anywhere: a "-" with whitespace on both sides (a
 # literal first, which the engine finds at once). Where it cannot, _ITEM_SPLIT splits
-# exactly as _SEP_RUNS does.
+# exactly as SEP_RUNS does.
 _DASH_ITEM = re.compile(r"-(?<=\s-)(?=\s)")
 _WORD = re.compile(r"[a-z0-9_.()\"'=]+")
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -29,7 +29,7 @@ def is_keyword_list(seg: Segmented) -> bool:
     if len(seg.units) < 3:
         return False
     text = seg.folded.text
-    parts = (_ITEM_SPLIT if _DASH_ITEM.search(text) else _SEP_RUNS).split(text)
+    parts = (_ITEM_SPLIT if _DASH_ITEM.search(text) else SEP_RUNS).split(text)
     items = [x for x in parts if x.strip()]
     n = len(items)
     if n >= 3:

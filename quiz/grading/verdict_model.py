@@ -175,8 +175,7 @@ def decide_with(m: Any, e: Evidence, x: Extras, rule: str,
     ruled = ruled_verdict(e, x.list_false_items)
     if ruled:
         return ruled, p, ()
-    barred = (e.repetition
-              or x.essential_min < m.essential_floor)
+    barred = e.repetition or x.essential_min < m.essential_floor
     ranked = sorted(range(len(CLASSES)), key=lambda i: -p[i])
     best = ranked[0]
     if barred and CLASSES[best] == "correct":
@@ -202,13 +201,6 @@ class Tree(NamedTuple):
     left: tuple[int, ...]
     right: tuple[int, ...]
     value: tuple[float, ...]
-
-    def predict(self, x: Sequence[float]) -> float:
-        i = 0
-        left, right, feature, threshold = self.left, self.right, self.feature, self.threshold
-        while left[i] != -1:
-            i = left[i] if x[feature[i]] <= threshold[i] else right[i]
-        return self.value[i]
 
 
 @dataclass(frozen=True)

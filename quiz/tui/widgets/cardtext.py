@@ -98,7 +98,7 @@ def misconceptions_text(card: Card, grade: dict[str, Any], lang: str) -> Text | 
     hits = list(grade.get("misconceptions") or ())
     if not hits:
         return None
-    by_id = {m.id: m for m in (*card.misconceptions, *card.shared_misconceptions)}
+    by_id = {m.id: m for m in card.checked_misconceptions}
     out = Text()
     for hit in hits:
         mc = by_id.get(hit.get("id"))
