@@ -112,6 +112,22 @@ def held_out_cards(rows: list[dict], deck=None, base=None) -> list[Card]:
     return [_without(deck.card(r["card"]), src.get(r["id"], set())) for r in rows]
 
 
+def base_cards(rows: list[dict], deck=None, base=None) -> list[Card]:
+    """Each tune answer's card with none of the phrasings added since ``BASE``: what an
+    answer to a card nobody tuned meets (the test part's held-out cards are at ``BASE``)."""
+    deck = deck if deck is not None else load_deck()
+    base = base if base is not None else deck_at(BASE)
+    base_ids = {c.id for c in base.cards}
+    out: dict[str, Card] = {}
+    for r in rows:
+        cid = r["card"]
+        if cid not in out:
+            card = deck.card(cid)
+            old = _old_phrasings(base.card(cid) if cid in base_ids else None)
+            out[cid] = _without(card, _old_phrasings(card) - old)
+    return [out[r["card"]] for r in rows]
+
+
 def main() -> None:
     from blind_eval import figures, load  # noqa: E402  (beside this script)
     from points_tune import flags_false_claim
@@ -125,7 +141,8 @@ def main() -> None:
     print(f"phrasings added since {BASE} with a source among tune's answers: "
           f"{sum(len(v) for v in src.values())}, sourced to {len(src)} answers")
     for name, cs in (("in-sample", [deck.card(r["card"]) for r in rows]),
-                     ("own phrasings held out", cards)):
+                     ("own phrasings held out", cards),
+                     ("deck at BASE", base_cards(rows, deck))):
         pred = [grade(c, r["answer"]).verdict for c, r in zip(cs, rows, strict=True)]
         f = figures(rows, pred)
         fc = [flags_false_claim(grade(c, r["answer"], model=None))

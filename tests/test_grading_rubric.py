@@ -150,3 +150,23 @@ def test_a_list_with_a_false_term_is_wrong_and_names_it(deck, answer):
     right = grade(deck.card("slow-inference-optimization"), answer.rsplit("、" if "、" in answer
                                                                           else ",", 1)[0])
     assert right.verdict == "partial"
+
+
+@pytest.mark.parametrize("answer", [
+    "pip install litert-torch (formerly ai-edge-torch), then litert_torch.convert(model.eval(), "
+    "sample_inputs).export(\"model.tflite\"); it is built on torch.export.",
+    "用 litert-torch（原 ai-edge-torch）：litert_torch.convert(model.eval(), sample_inputs)"
+    ".export(\"model.tflite\")，底层基于 torch.export。",
+])
+def test_a_former_name_in_parentheses_is_not_the_retired_tool_as_current(deck, answer):
+    # tune: "litert-torch (formerly ai-edge-torch)" fired "just install ai-edge-torch"
+    g = grade(deck.card("litert-torch-convert"), answer)
+    assert not g.misconceptions and g.verdict == "correct"
+
+
+def test_the_retired_tool_named_as_current_is_still_a_misconception(deck):
+    g = grade(deck.card("litert-torch-convert"),
+              "Just install ai-edge-torch and call ai_edge_torch.convert(model.eval(), "
+              "sample_inputs).export(\"model.tflite\"); it is built on torch.export.")
+    assert [m.id for m in g.misconceptions] == ["ai-edge-torch-current"]
+    assert g.verdict == "wrong"

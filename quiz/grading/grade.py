@@ -111,6 +111,14 @@ def _best_sentence(sentences: list[str], texts: tuple[str, ...], scorer) -> floa
     return best
 
 
+# A parenthesis that gives a tool's former name: "(formerly ai-edge-torch)", "（原 ai-edge-torch）",
+# "(previously export_llama)". A misconception matched across one ("install ai-edge-torch"
+# as if current) is the answer naming the old tool as old, not recommending it.
+FORMER_NAME = re.compile(
+    r"[(（]\s*(?:formerly|previously|originally|once|renamed from|was called|"
+    r"原名|原来叫|原称|旧名|前身是?|原(?=\s*[A-Za-z]))[^()（）]*[)）]", re.IGNORECASE)
+
+
 # An item is read as a false term where a misconception phrasing holds it this closely
 # (partial_ratio) and more closely than any of the card's true texts.
 LIST_FALSE_AT = 90.0
@@ -343,8 +351,14 @@ def evaluate(
     near = policy.misconception_hit - policy.misconception_margin
     misc = matcher.misconception_group.match(seg, occ, near, 101.0, bounds)
     misconception_near = False
+    former: list[tuple[int, int]] | None = None
     for t, (same, _) in zip(matcher.misconceptions, misc, strict=True):
         if same.score >= policy.misconception_hit and same.phrasing is not None:
+            if same.span:
+                if former is None:
+                    former = [m.span() for m in FORMER_NAME.finditer(answer)]
+                if any(a < same.span[1] and same.span[0] < b for a, b in former):
+                    continue  # "litert-torch (formerly ai-edge-torch)" names the old tool as old
             hits.append(
                 MisconceptionHit(
                     id=t.id,
