@@ -1,17 +1,21 @@
 """Key-point and false-claim detection on the TUNE split of the blind set, against the
 labellers' `points` and `false_claim`.
 
-    .venv/bin/python benchmarks/points_tune.py
+    .venv/bin/python benchmarks/points_tune.py               # the deck as it is
+    .venv/bin/python benchmarks/points_tune.py --deck base   # phrasings of loo_deck.BASE only
 
 A point counts as found at a match score of 60 (the verdict model's floor for essential
 points) and not negated. A false claim counts as flagged where the grader hits a
 misconception, finds a key point contradicted or a wrong figure; the second figure is the
 price: answers the labellers saw no false claim in that are flagged all the same. Only tune
-is read: these are the figures to tune phrasings against.
+is read: these are the figures to tune phrasings against. With ``--deck base`` every
+phrasing added since loo_deck.BASE is left out, so only the lexicon and the matcher's code
+move the figures: what an answer to a card nobody tuned meets.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -38,12 +42,20 @@ def flags_false_claim(g: Grade) -> bool:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--deck", choices=("current", "base"), default="current")
+    args = ap.parse_args()
     deck = load_deck()
     rows = load("tune")
+    if args.deck == "base":
+        from loo_deck import base_cards  # beside this script
+
+        cards = base_cards(rows, deck)
+    else:
+        cards = [deck.card(r["card"]) for r in rows]
     tp = fp = fn = etp = efp = efn = 0
     false_hit = false_n = clean_flagged = clean_n = 0
-    for r in rows:
-        card = deck.card(r["card"])
+    for r, card in zip(rows, cards, strict=True):
         g = grade(card, r["answer"], model=None)
         flagged = flags_false_claim(g)
         if r["false_claim"]:
