@@ -10,7 +10,8 @@ grade_reference's score is turned into correct/incorrect by one threshold, chose
 the training folds of a 5-fold split grouped by question (no question is in both), so
 every figure is for questions the threshold never saw. Baseline: rapidfuzz
 token_sort_ratio with utils.default_process, best reference, same protocol. ADS is
-scored 0-10: Pearson r of our score, no threshold to fit.
+scored 0-10: Pearson r of our score (the match score in its verdict's band,
+reference.banded), no threshold to fit.
 
 Dev set (tests/data/grading_dev.jsonl): accuracy, quadratic weighted kappa and the
 count of wrong answers graded correct, (1) with the shipped Policy (whose thresholds
@@ -41,6 +42,7 @@ from quiz.grading.metrics import (  # noqa: E402
     spearman,
 )
 from quiz.grading.policy import DEFAULT, decide, point_credit  # noqa: E402
+from quiz.grading.reference import banded  # noqa: E402
 
 ASAG = ROOT.parent / "shared" / "data" / "asag"
 ORD = {"wrong": 0, "partial": 1, "unsure": 1, "correct": 2}  # unsure: a miss either way
@@ -90,6 +92,11 @@ def use_jieba() -> None:
     seg_mod._cjk_run = cjk_run
 
 
+# Band pairs (partial from, correct from) compared on ADS's training split; reference.BANDS
+# is (0.4, 0.7), chosen for how a learner reads it, not for the best r here.
+BAND_PAIRS = ((0.3, 0.6), (0.4, 0.7), (0.5, 0.8), (0.4, 0.8), (0.5, 0.75))
+
+
 def run_asag(jieba_baseline: bool = False) -> None:
     rows = [json.loads(x) for x in (ASAG / "semeval2013_train.jsonl").open(encoding="utf-8")]
     for ds in ("sciEntsBank", "beetle"):
@@ -99,7 +106,9 @@ def run_asag(jieba_baseline: bool = False) -> None:
             refs = r["reference_answers"] or [r["reference_answer"]]
             if not r["student_answer"].strip():
                 continue
-            g = grade_reference(refs, r["student_answer"], r["question"], "en")
+            # the match score: the score shipped is a monotone map of it (its verdict's band),
+            # so the F1 at a threshold fitted on either is the same
+            g = grade_reference(refs, r["student_answer"], r["question"], "en", band=False)
             ours.append(g.score)
             base.append(baseline_score(refs, r["student_answer"]))
             gold.append(r["label_2way"] == "correct")
@@ -110,17 +119,22 @@ def run_asag(jieba_baseline: bool = False) -> None:
               f"grade_reference {f1:.3f} (thresholds {', '.join(f'{t:.2f}' for t in th)}); "
               f"baseline token_sort_ratio {bf1:.3f}")
     ads = [json.loads(x) for x in (ASAG / "zh_ads_train.jsonl").open(encoding="utf-8")]
-    ours, base, gold = [], [], []
+    raw, base, gold = [], [], []
     for r in ads:
         if not r["student_answer"].strip():
             continue
-        ours.append(grade_reference(r["reference_answers"], r["student_answer"], r["question"],
-                                    "zh").score)
+        raw.append(grade_reference(r["reference_answers"], r["student_answer"], r["question"],
+                                   "zh", band=False).score)
         base.append(baseline_score(r["reference_answers"], r["student_answer"]))
         gold.append(r["score_0_10"])
-    print(f"{'ADS (zh)':12} n={len(gold):5}  Pearson r: grade_reference {pearson(ours, gold):.3f}; "
+    ours = [banded(v) for v in raw]
+    print(f"{'ADS (zh)':12} n={len(gold):5}  Pearson r: grade_reference {pearson(ours, gold):.3f} "
+          f"(the score in its verdict's band; the match score itself {pearson(raw, gold):.3f}); "
           f"baseline token_sort_ratio (characters) {pearson(base, gold):.3f}; Spearman rho: "
           f"{spearman(ours, gold):.3f} vs {spearman(base, gold):.3f}")
+    for bands in BAND_PAIRS:  # the comparison reference.BANDS was chosen from
+        print(f"{'':12} bands {bands}: Pearson r "
+              f"{pearson([banded(v, bands=bands) for v in raw], gold):.3f}")
     if jieba_baseline:  # the README's quoted baseline cuts Chinese into jieba words
         import jieba
 

@@ -3,7 +3,8 @@
 Skipped where the data is not beside the checkout (it is read in place, never copied
 into the repository). Measured when written (benchmarks/README.md, `asag_eval.py`):
 SciEntsBank 2-way macro-F1 0.673, Beetle 0.756 (thresholds fitted on other questions,
-5 folds grouped by question), ADS Pearson r 0.495 (Spearman 0.569); the rapidfuzz
+5 folds grouped by question), ADS Pearson r 0.495 (Spearman 0.569), 0.629 since the score
+is put in its verdict's band (reference.banded, 2026-12-03); the rapidfuzz
 token_sort_ratio baseline under the same protocol: 0.644, 0.722, 0.342 (0.433).
 """
 
@@ -55,7 +56,7 @@ def test_ads_pearson_floor_and_margin_over_baseline():
             for r in rows]
     base = [_baseline(r["reference_answers"], r["student_answer"]) for r in rows]
     r_ours = pearson(ours, gold)
-    assert r_ours >= 0.48
+    assert r_ours >= 0.6
     assert r_ours >= pearson(base, gold) + 0.1
     # ranking, whatever the scale: measured 0.569 vs 0.433
     assert spearman(ours, gold) >= max(0.55, spearman(base, gold) + 0.1)

@@ -425,3 +425,26 @@ def test_spearman_ranks_and_ties():
     assert spearman([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
     # ties share a rank: [0, 0, 1] ranks as [0.5, 0.5, 2]
     assert spearman([0, 0, 1], [1, 2, 3]) == pytest.approx(pearson([0.5, 0.5, 2], [0, 1, 2]))
+
+
+def test_a_reference_grade_reports_its_score_in_its_verdicts_band():
+    # the match score runs low (a good paraphrase of a long reference matches about 0.3);
+    # the reported score puts wrong below 0.4, partial below 0.7 and correct above
+    from quiz.grading.reference import BANDS
+
+    refs = ["Deployment exports the trained weights; no retraining is needed unless "
+            "post-training quantization loses too much accuracy, then use QAT."]
+    answers = ["No retraining: export the trained weights as they are, and only use QAT if "
+               "int8 PTQ costs too much accuracy.",
+               "You export the weights.",
+               "Bananas are yellow."]
+    seen = set()
+    for a in answers:
+        g = grade_reference(refs, a)
+        raw = grade_reference(refs, a, band=False)
+        assert g.verdict == raw.verdict
+        lo, hi = {"wrong": (0.0, BANDS[0]), "partial": (BANDS[0], BANDS[1]),
+                  "correct": (BANDS[1], 1.0001)}[g.verdict]
+        assert lo <= g.score < hi and g.score >= raw.score
+        seen.add(g.verdict)
+    assert seen == {"correct", "partial", "wrong"}

@@ -32,6 +32,27 @@ _CLAUSE = re.compile(r"[。！？!?；;\n]+|(?<=[a-z0-9)])\.(?:\s+|$)|[,，]\s*"
 REFERENCE_POLICY = Policy(correct=0.3, partial=0.1)
 
 
+# The score a reference grade reports puts each verdict in its own band: `wrong` below 0.4,
+# `partial` from 0.4, `correct` from 0.7, linear in the match score within each band (whose
+# edges are the policy's thresholds). The match score itself runs low (a good paraphrase of
+# a long reference matches 0.3): shown as it is, a correct answer read "30 %". Banded, it
+# also tracks human marks better: Pearson r against ADS's 0-10 marks 0.63 against 0.50
+# (benchmarks/asag_eval.py; six band pairs compared there, this one chosen for reading).
+BANDS = (0.4, 0.7)
+
+
+def banded(score: float, policy: Policy = REFERENCE_POLICY,
+           bands: tuple[float, float] = BANDS) -> float:
+    """The match score mapped into its verdict's band (monotone: rankings and verdicts stay)."""
+    lo, hi = policy.partial, policy.correct
+    a, b = bands
+    if score < lo:
+        return a * score / lo
+    if score < hi:
+        return a + (b - a) * (score - lo) / (hi - lo)
+    return b + (1 - b) * min(1.0, (score - hi) / (1 - hi))
+
+
 @dataclass(frozen=True)
 class _Reference:
     """One reference answer, compiled."""
@@ -125,11 +146,13 @@ def _char_coverage(ref: _Reference, have: tuple[set[str], set[str]]) -> float:
 
 
 def grade_reference(references: list[str], answer: str, question: str | None = None,
-                    lang: str | None = None, policy: Policy = REFERENCE_POLICY) -> Grade:
+                    lang: str | None = None, policy: Policy = REFERENCE_POLICY,
+                    band: bool = True) -> Grade:
     """Grade ``answer`` against free-text reference answers; the best-matching one counts.
 
     An answer that only echoes the question scores nothing without a rule of its own:
     the question's words earn no coverage, and a clause of them alone matches nothing.
+    ``band`` False: the match score itself instead of its verdict's band (``banded``).
     """
     if not isinstance(answer, str) or not answer.strip():
         raise EmptyAnswer()
@@ -153,4 +176,5 @@ def grade_reference(references: list[str], answer: str, question: str | None = N
             _, verdict = decide(score, 0.0, 0, False, policy)
             best = replace(g, score=score, verdict=verdict)
     assert best is not None
-    return best
+    # the verdict's thresholds are on the match score; the score reported is in its band
+    return replace(best, score=banded(best.score, policy)) if band else best
