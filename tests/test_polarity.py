@@ -35,6 +35,10 @@ def test_a_list_mark_between_statements_ends_a_clause_but_not_inside_a_noun_list
     assert cues("PyTorch Mobile 依赖已弃用的 TorchScript、runtime 大、缺少 AOT 优化") == [0, 1]
     # 、 joining nouns after a cue: the cue negates them all
     assert cues("不支持 Conv、BN、ReLU") == [1]
+    # ... also when the nouns are lexicon forms: the concept token written beside a form
+    # is no word of the writer's, and counted it made "dtype" weigh a statement's worth
+    assert cues("不支持 dtype、tensor、cache") == [1]
+    assert cues("不支持 OTA、rollback、hash") == [1]
 
 
 @pytest.mark.parametrize("text", ["the official wheels stopped including XNNPACK",

@@ -271,8 +271,11 @@ _CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
 
 
 def _stretch_weight(t: str) -> int:
-    """Chinese characters plus two per Latin word: about how much a stretch says."""
-    return len(_CJK_CHAR.findall(t)) + 2 * len(_LATIN.findall(t))
+    """Chinese characters plus two per Latin word: about how much a stretch says. The
+    lexicon's concept tokens (``lex0...`` beside the words they stand for) are not words the
+    writer typed: counted, they made "BN" in "不支持 Conv、BN、ReLU" weigh a statement's worth."""
+    return len(_CJK_CHAR.findall(t)) + 2 * sum(
+        1 for w in _LATIN.findall(t) if not w.startswith(concepts.PREFIX))
 
 
 def _has_cue(t: str) -> bool:
