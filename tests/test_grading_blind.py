@@ -1,10 +1,11 @@
 """Floors on the blind set (tests/data/grading_blind/): answers nobody on the project wrote.
 
 Figures of the grader with its verdict model and the phrasings tuned on tune
-(benchmarks/README.md, `benchmarks/blind_eval.py`, 2026-12-02 20:35 UTC), test split:
-accuracy 0.637 (decided 0.697), QWK 0.455, unsure 8.7 %, 7 wrong answers graded correct;
-held-out cards 0.643, held-out answers 0.632. (Earlier that day: 0.623, QWK 0.401, 8.0 %, 5;
-the threshold rule before the model: 0.509, QWK 0.408, 12.5 %, 7.)
+(benchmarks/README.md, `benchmarks/blind_eval.py`), test split, read 13 (2026-12-03 09:45
+UTC): accuracy 0.761 (decided 0.803), QWK 0.702, unsure 5.2 %, 4 wrong answers graded
+correct; held-out cards 0.722, held-out answers 0.791. (Read 11: 0.740, 0.653, 5.5 %, 7;
+2026-12-02 20:35: 0.637, 0.455, 8.7 %, 7; the threshold rule before the model: 0.509,
+QWK 0.408, 12.5 %, 7.)
 The targets of issue 12 (0.85 / 0.85 / 0 / 15 %) are NOT met; these floors only keep a
 regression from passing unseen. The test files' hashes pin them: an edit shows.
 """
@@ -63,18 +64,18 @@ def test_blind_set_shape():
 
 def test_blind_test_floors(figures):
     t = figures["test"]
-    # read 11 (2026-12-03, benchmarks/README.md): 0.740, QWK 0.653, unsure 5.5 %, 7;
-    # held-out cards 0.714, held-out answers 0.761. Floors a little under: a regression fails.
+    # read 13 (2026-12-03, benchmarks/README.md): 0.761, QWK 0.702, unsure 5.2 %, 4;
+    # held-out cards 0.722, held-out answers 0.791. Floors a little under: a regression fails.
     # Each floor is checked as a bare boolean, so a failure names the floor and not the
     # figure: the test part is read as aggregates by benchmarks/blind_eval.py only, and a
     # failing test in someone's batch must not become a read (read 10 was one).
     floors = {
-        "accuracy >= 0.72": t["all"]["accuracy"] >= 0.72,
-        "QWK >= 0.62": t["all"]["qwk"] >= 0.62,
+        "accuracy >= 0.74": t["all"]["accuracy"] >= 0.74,
+        "QWK >= 0.67": t["all"]["qwk"] >= 0.67,
         "unsure <= 0.15": t["all"]["unsure"] <= 0.15,
-        "wrong->correct <= 8": t["all"]["wrong_to_correct"] <= 8,
-        "held-out cards accuracy >= 0.69": t["held_out_cards"]["accuracy"] >= 0.69,
-        "held-out answers accuracy >= 0.74": t["held_out_answers"]["accuracy"] >= 0.74,
+        "wrong->correct <= 6": t["all"]["wrong_to_correct"] <= 6,
+        "held-out cards accuracy >= 0.70": t["held_out_cards"]["accuracy"] >= 0.70,
+        "held-out answers accuracy >= 0.77": t["held_out_answers"]["accuracy"] >= 0.77,
     }
     failed = sorted(name for name, ok in floors.items() if not ok)
     assert not failed, "blind test floors not met: " + "; ".join(failed)
