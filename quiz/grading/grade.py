@@ -115,7 +115,7 @@ def _best_sentence(sentences: list[str], texts: tuple[str, ...], scorer) -> floa
 # "(previously export_llama)". A misconception matched across one ("install ai-edge-torch"
 # as if current) is the answer naming the old tool as old, not recommending it.
 FORMER_NAME = re.compile(
-    r"[(（]\s*(?:formerly|previously|originally|once|renamed from|was called|"
+    r"[(（]\s*(?:formerly|previously|originally|renamed from|was called|"
     r"原名|原来叫|原称|旧名|前身是?|原(?=\s*[A-Za-z]))[^()（）]*[)）]", re.IGNORECASE)
 
 

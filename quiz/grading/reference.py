@@ -37,7 +37,7 @@ REFERENCE_POLICY = Policy(correct=0.3, partial=0.1)
 # edges are the policy's thresholds). The match score itself runs low (a good paraphrase of
 # a long reference matches 0.3): shown as it is, a correct answer read "30 %". Banded, it
 # also tracks human marks better: Pearson r against ADS's 0-10 marks 0.63 against 0.50
-# (benchmarks/asag_eval.py; six band pairs compared there, this one chosen for reading).
+# (benchmarks/asag_eval.py; five band pairs compared there, this one chosen for reading).
 BANDS = (0.4, 0.7)
 
 
