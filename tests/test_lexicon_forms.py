@@ -21,7 +21,7 @@ def units(lex: concepts.Lexicon, text: str) -> list[str]:
 
 @pytest.mark.parametrize("text, expected", [
     # "op" is an operator, but "inter-op" and "intra-op" are kinds of parallelism
-    ("unsupported ops fall back to the CPU", ["operator", "fallback"]),
+    ("unsupported ops fall back to the CPU", ["unsupported", "operator", "fallback"]),
     ("inter-op parallelism", ["inter-op", "parallel"]),
     ("intra-op 线程池", ["intra-op", "thread-pool"]),
     ("算子内并行和算子间并行", ["intra-op", "parallel", "inter-op", "parallel"]),

@@ -18,8 +18,8 @@ def cues(text: str) -> list[int]:
 @pytest.mark.parametrize("text, expected", [
     # a spaced dash and an arrow end a clause as a comma does
     ("No - export the trained weights as is", [1, 0]),
-    ("unsupported control flow -> rewrite that part", [1, 0]),
-    ("unsupported control flow → rewrite that part", [1, 0]),
+    ("no control flow -> rewrite that part", [1, 0]),
+    ("no control flow → rewrite that part", [1, 0]),
     # 且 ("and") ends a negation's reach, as 并且 does
     ("shape 可能写死且不报错", [0, 1]),
     # "which" opens a clause of its own
@@ -84,3 +84,49 @@ def test_a_condition_is_supposed_not_claimed():
     claimed = grade(card, "Keep outputs in a list, it is fine.", model=None)
     assert not supposed.key_points[0].negated
     assert claimed.key_points[0].negated
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a 的-form of the lexicon names a thing ("unsupported ops"): no negation of the clause
+    ("不支持的算子回退到 CPU", [0]),
+    ("再打开 dtype selective build 去掉没用到的 dtype", [0]),
+    # ... but before punctuation or the end it says something is not supported
+    ("Transformer 和 LLM 是不支持的，LLM 只能走 ONNX", [1, 0]),
+    ("LLM 是不支持的", [1]),
+])
+def test_a_negated_modifier_names_a_thing(text, expected):
+    assert cues(text) == expected
+
+
+def test_unsupported_ops_in_zh_and_en_are_one_concept():
+    # the point's "unsupported parts fall back" met "supported subgraphs with CPU fallback"
+    # as its opposite; now "unsupported" is one concept, not "not" + "supported"
+    zh, en = segment("不支持的算子回退到 CPU"), segment("unsupported ops fall back to the CPU")
+    assert zh.units[0] == en.units[0] == ("lex0unsupported",)
+
+
+def test_a_negation_before_jiu_is_a_condition():
+    # "不对就 resize": if it is wrong, resize. The 不 does not negate the resizing
+    seg = segment("检查 shape 对不对，不对就 resize 或者转换")
+    assert seg.clause_cues == [0, 1, 0]
+    assert seg.conditional == {1}
+    assert segment("不支持就回退到 CPU").conditional == {0}
+    # 就 with no negation before it, and 就是, are as before: one clause
+    assert segment("这就是答案").clause_cues == [0]
+    assert segment("用了就好").clause_cues == [0]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("检查类型对不对", [0]), ("有没有 GPU", [0]), ("是不是这样", [0]), ("能不能用", [0]),
+    ("没有 GPU", [1]), ("它不是", [1]), ("不能不用", [2]),
+])
+def test_a_not_a_questions_are_no_negation(text, expected):
+    assert cues(text) == expected
+
+
+def test_an_aside_inside_a_condition_is_supposed_too():
+    seg = segment("if the C++ side doesn't use torch::NoGradGuard (or the harness doesn't use "
+                  "torch.inference_mode), outputs keep references")
+    # "torch::NoGradGuard" is one name: its :: breaks no clause
+    assert seg.clause_cues == [1, 1, 0]
+    assert seg.conditional == {0, 1}

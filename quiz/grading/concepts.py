@@ -30,6 +30,8 @@ def concept_unit(concept_id: str) -> str:
 _WORD = "a-z0-9_."  # a Latin form starts after none of these
 _GUARD = rf"(?<![{_WORD}])"
 _WS = r"\s+"
+# what a form ending in 的 must not stand before: punctuation or the end of the text
+_BEFORE_NOUN = r"(?!\s*(?:[，。,.;；:：!?！？、)）\]】]|$))"
 
 
 def _form_pattern(form: str) -> tuple[str, str, str | None, str]:
@@ -56,6 +58,10 @@ def _form_pattern(form: str) -> tuple[str, str, str | None, str]:
         tail += r"[a-z]*"
     if latin_tail:
         tail += r"(?![a-z0-9_])"
+    if f.endswith("的") and len(f) > 1:
+        # "不支持的算子" (unsupported ops) names a thing; "LLM 是不支持的。" says something is
+        # not supported, and keeps its negation: a 的-form is read only before its noun
+        tail += _BEFORE_NOUN
     return first, head, second, tail
 
 

@@ -150,7 +150,8 @@ _MASTER = re.compile(
     r"|(?P<strong>[。！？!?；;\n]|\.(?![a-z0-9]))"
     # a dash between spaces ("No - export as is") and an arrow ("control flow -> rewrite")
     # end a clause as a comma does: a cue before them does not reach past them
-    r"|(?P<weak>[,，:：()（）\[\]【】{}→⇒]|(?<!\S)-{1,3}>?(?!\S))"
+    # ("torch::NoGradGuard" is one name: a C++ scope is no clause break)
+    r"|(?P<weak>[,，：()（）\[\]【】{}→⇒]|(?<!:):(?!:)|(?<!\S)-{1,3}>?(?!\S))"
     r"|(?P<list>、)"
 )
 
@@ -168,6 +169,9 @@ _ZH_FIRST = "".join(sorted({w[0] for w in (*ZH_CONTRAST, *ZH_NOT_CUES, *ZH_CUES)
 _ZH_SPECIAL = re.compile(
     f"(?=[{_ZH_FIRST}])"
     f"(?:(?P<con>{_alt(ZH_CONTRAST)})|(?P<nc>{_alt(ZH_NOT_CUES)})|(?P<cue>{_alt(ZH_CUES)})"
+    # 就 after a negation: "不对就 resize" (if it is wrong, resize), "不支持就回退" (where
+    # unsupported, fall back): what comes before it is a condition. Not 就是 / 就绪.
+    f"|(?P<then>就(?![是绪]))"
     f"|(?P<stop>[{''.join(sorted(ZH_STOP))}]))"
 )
 
@@ -260,7 +264,12 @@ def segment(text: str, lexicon: concepts.Lexicon | None = None, mode: str = "bot
             last_break = m.end()
             prev_word = ""
         else:
+            cond = st.clause in st.conditional
             st.new_clause(kind == 3)
+            if cond and kind == 4 and m[0] in "(（":
+                # "if the app doesn't use X (or the harness doesn't use Y)": an aside
+                # inside a condition is supposed too
+                st.conditional.add(st.clause)
             last_break = m.end()
     return Segmented(f, st.units, st.starts, st.ends, st.clauses, st.cues, st.cue_at,
                      st.sent, func, frozenset(st.conditional))
@@ -325,6 +334,8 @@ def _cjk_run(s: str, i: int, j: int, st: _State) -> int:
         kind = m.lastgroup
         if kind == "nc":
             continue  # a look-alike of a cue is content: it stays in the stretch
+        if kind == "then" and not st.cues[-1]:
+            kind = "stop"  # 就 with no negation before it: a particle, as before
         if a > k:
             pieces.append((k, a))
         if kind == "con":
@@ -334,7 +345,15 @@ def _cjk_run(s: str, i: int, j: int, st: _State) -> int:
             if m[0] in ZH_CONDITIONAL:
                 st.conditional.add(st.clause)
         elif kind == "cue":
-            st.cue(a)
+            if not (i < a and ((b - a == 1 and b < j and s[a - 1] == s[b])
+                               or (b - a == 2 and s[a - 1] == s[a + 1]))):
+                st.cue(a)
+            # else "对不对", "是不是", "有没有": a question (A-not-A), no negation
+        elif kind == "then":
+            _bigrams(s, pieces, st)
+            pieces = []
+            st.conditional.add(st.clause)  # the negated part is the condition
+            st.new_clause(False)
         func += 1
         k = b
     if j > k:
