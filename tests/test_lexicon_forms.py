@@ -31,6 +31,10 @@ def units(lex: concepts.Lexicon, text: str) -> list[str]:
     ("先显式 detect missing，再 impute", ["detect", "missing", "impute"]),
     ("先显式检测缺失，再填充", ["detect", "missing", "impute"]),
     ("bytecode 版本对不上", ["bytecode", "version", "mismatch"]),
+    # "no longer developed" / "不再发展" is deprecated; "developed" alone is not
+    ("TorchScript 已经不再发展", ["deprecated"]),
+    ("TorchScript is no longer developed", ["deprecated"]),
+    ("ExecuTorch is developed by Meta", []),
 ])
 def test_forms_read_as_their_concept(lex, text, expected):
     assert units(lex, text) == [concepts.concept_unit(c) for c in expected]
