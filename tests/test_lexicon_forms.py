@@ -31,6 +31,10 @@ def units(lex: concepts.Lexicon, text: str) -> list[str]:
     ("先显式 detect missing，再 impute", ["detect", "missing", "impute"]),
     ("先显式检测缺失，再填充", ["detect", "missing", "impute"]),
     ("bytecode 版本对不上", ["bytecode", "version", "mismatch"]),
+    # swap: "原子替换" is "swap atomically"; a hot swap stays its own concept
+    ("校验后原子替换", ["verify", "atomic", "swap"]),
+    ("swap the module reference atomically", ["swap", "atomic"]),
+    ("hot swap without a restart", ["hot-swap"]),
     # "no longer developed" / "不再发展" is deprecated; "developed" alone is not
     ("TorchScript 已经不再发展", ["deprecated"]),
     ("TorchScript is no longer developed", ["deprecated"]),
