@@ -35,6 +35,10 @@ def units(lex: concepts.Lexicon, text: str) -> list[str]:
     ("校验后原子替换", ["verify", "atomic", "swap"]),
     ("swap the module reference atomically", ["swap", "atomic"]),
     ("hot swap without a restart", ["hot-swap"]),
+    # ORT is ONNX Runtime; a bare runtime is not
+    ("ORT 的 QNN EP", ["ort"]),
+    ("ONNX Runtime 的 QNN EP", ["ort"]),
+    ("the runtime loads the .pte", ["runtime", "load"]),
     # "no longer developed" / "不再发展" is deprecated; "developed" alone is not
     ("TorchScript 已经不再发展", ["deprecated"]),
     ("TorchScript is no longer developed", ["deprecated"]),
