@@ -84,7 +84,7 @@ class CardMatcher:
         if not units:
             return True
         need = VOUCH_SHARE * len(units)
-        return any(sum(u in s for u in units) >= need for s in self._vouch)
+        return any(sum(map(s.__contains__, units)) >= need for s in self._vouch)
 
 
 def _true_texts(card: Card) -> list[str]:
@@ -401,7 +401,9 @@ def evaluate(
     if (verdict == "correct" and policy.strong_claim_unsure) or wants_extras:
         # the rule searches only an answer that would be correct for unchecked strong
         # claims; the model reads their share on every answer
-        strong = unexplained_strong(seg, explained)
+        # the markers of the whole text: the model counts them too
+        whole_markers = marker_spans(seg.folded.text)
+        strong = unexplained_strong(seg, explained, whole_markers)
         if strong and vouched is not None:
             strong = [c for c in strong
                       if not vouched(answer[slice(*seg.folded.span(c.start, c.end))])]
@@ -433,7 +435,7 @@ def evaluate(
             chinese=lang == "zh",
             sentences=len(sentences),
             negation_cues=sum(seg.clause_cues),
-            markers=len(marker_spans(seg.folded.text)),
+            markers=len(whole_markers),  # wants_extras: found above
             true_similarity=_best_sentence(sentences, texts.true, fuzz.token_set_ratio),
             misconception_similarity=_best_sentence(sentences, texts.misconceptions,
                                                     fuzz.partial_ratio),
