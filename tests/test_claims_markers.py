@@ -67,3 +67,22 @@ def test_a_marker_at_a_clause_end_before_a_word_character():
     whole = [m.group() for m in claims.MARKERS.finditer(text)]
     assert whole == []
     assert [m.group() for m in claims.MARKERS.finditer(text, 0, 12)] == ["only"]
+
+
+def _plain_bounds(seg):
+    lo, hi = {}, {}
+    for c, a, b in zip(seg.clauses, seg.starts, seg.ends, strict=True):
+        lo[c] = min(lo.get(c, a), a)
+        hi[c] = max(hi.get(c, b), b)
+    for c, starts in enumerate(seg.cue_starts):
+        for a in starts:
+            if c in lo and a < lo[c]:
+                lo[c] = a
+    return [(c, lo[c], hi[c]) for c in sorted(lo)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_text)
+def test_clause_bounds_by_runs_match_the_token_by_token_loop(text):
+    seg = segment(text)
+    assert [(c.index, c.start, c.end) for c in claims.clauses(seg)] == _plain_bounds(seg)

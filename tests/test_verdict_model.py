@@ -197,3 +197,24 @@ def test_grading_skips_the_models_inputs_only_where_the_rules_settle_it(card_id,
     e, x = grade_evidence(card, answer)
     full = SHIPPED_MODEL.decide(e, x, decide_evidence(e, SHIPPED)[1])[0]
     assert grade(card, answer).verdict == full
+
+
+def test_the_compiled_trees_give_the_walks_probabilities_bit_for_bit():
+    import random
+
+    m = vm.load_model()
+    if not isinstance(m, vm.TreeModel):
+        pytest.skip("the shipped model is not trees")
+    assert m._raw is not None
+    rng = random.Random(0)
+    at = sorted({t for stage in m.stages for tree in stage for t in tree.threshold})
+    for _ in range(3000):
+        x = tuple(rng.choice((*at, rng.random(), rng.uniform(-1, 3), 0.0, 1.0))
+                  for _ in range(N))
+        assert m.probabilities(x) == m._walk(x)
+
+
+def test_trees_without_an_exact_literal_are_walked():
+    inf = vm.TreeModel((0.0, 0.0, 0.0), 1.0, ((_stump(0, float("inf"), 1.0, 0.0),) * 3,))
+    assert inf._raw is None
+    assert inf.probabilities((0.0,) * N) == inf._walk((0.0,) * N)

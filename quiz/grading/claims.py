@@ -78,16 +78,29 @@ class Clause(NamedTuple):
     markers: tuple[str, ...]
 
 
-def clauses(seg: Segmented) -> list[Clause]:
-    """Each clause of the answer with the absolute words and figures in it."""
+def clauses(seg: Segmented, found: list[tuple[int, int]] | None = None) -> list[Clause]:
+    """Each clause of the answer with the absolute words and figures in it (``found``:
+    ``marker_spans`` of the whole folded text, when the caller has it already)."""
     text = seg.folded.text
     lo: dict[int, int] = {}
     hi: dict[int, int] = {}
-    for c, a, b in zip(seg.clauses, seg.starts, seg.ends, strict=True):
+    # each run of tokens of one clause at once (a clause's tokens are consecutive; a
+    # clause met again is merged all the same): its least start and greatest end
+    cl, starts, ends = seg.clauses, seg.starts, seg.ends
+    n_tok = len(cl)
+    i = 0
+    while i < n_tok:
+        c = cl[i]
+        j = i + 1
+        while j < n_tok and cl[j] == c:
+            j += 1
+        a = min(starts[i:j])
+        b = max(ends[i:j])
         if c not in lo or a < lo[c]:
             lo[c] = a
         if c not in hi or b > hi[c]:
             hi[c] = b
+        i = j
     for c, starts in enumerate(seg.cue_starts):
         for a in starts:  # a cue may open the clause ("never on GPU")
             if c in lo and a < lo[c]:
@@ -96,7 +109,8 @@ def clauses(seg: Segmented) -> list[Clause]:
     # in a clause alone starts where the whole-text search either tries too (and finds one
     # there: the same, or a longer one) or is inside a match; only a lookahead at the
     # clause's end sees less than in the whole text.
-    found = marker_spans(text)
+    if found is None:
+        found = marker_spans(text)
     n = len(text)
     out = []
     for c in sorted(lo):
@@ -109,11 +123,13 @@ def clauses(seg: Segmented) -> list[Clause]:
     return out
 
 
-def unexplained_strong(seg: Segmented, explained: list[tuple[int, int]]) -> list[Clause]:
+def unexplained_strong(seg: Segmented, explained: list[tuple[int, int]],
+                       found: list[tuple[int, int]] | None = None) -> list[Clause]:
     """Clauses with an absolute word or a figure that no found key point or misconception
-    hit overlaps (``explained``: spans in the original answer's offsets)."""
+    hit overlaps (``explained``: spans in the original answer's offsets; ``found``: as for
+    ``clauses``)."""
     out = []
-    for cl in clauses(seg):
+    for cl in clauses(seg, found):
         if not cl.markers:
             continue
         a, b = seg.folded.span(cl.start, cl.end)

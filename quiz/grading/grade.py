@@ -84,7 +84,7 @@ class CardMatcher:
         if not units:
             return True
         need = VOUCH_SHARE * len(units)
-        return any(sum(u in s for u in units) >= need for s in self._vouch)
+        return any(sum(map(s.__contains__, units)) >= need for s in self._vouch)
 
 
 def _true_texts(card: Card) -> list[str]:
@@ -102,10 +102,16 @@ class ModelTexts(NamedTuple):
 
 def _best_sentence(sentences: list[str], texts: tuple[str, ...], scorer) -> float:
     """The best score of any sentence against any text, 0-100 (the best so far is the
-    cut-off for the next sentence, so most comparisons stop early, inside C)."""
+    cut-off for the next query, so most comparisons stop early, inside C).
+
+    Both scorers (token_set_ratio, partial_ratio) are symmetric and only the best of all
+    pairs is kept, so either side may be the queries: with several sentences each text is
+    a query against the sentences (rapidfuzz prepares a query once for all its choices;
+    fewer, shorter queries against a handful of sentences cost less)."""
+    queries, choices = (texts, sentences) if len(sentences) > 1 else (sentences, texts)
     best = 0.0
-    for s in sentences:
-        hit = process.extractOne(s, texts, scorer=scorer, processor=None, score_cutoff=best)
+    for s in queries:
+        hit = process.extractOne(s, choices, scorer=scorer, processor=None, score_cutoff=best)
         if hit and hit[1] > best:
             best = hit[1]
     return best
@@ -138,8 +144,9 @@ def _list_false_items(answer: str, texts: ModelTexts) -> int:
                                    processor=None, score_cutoff=LIST_FALSE_AT)
         if wrong is None:
             continue
+        # only whether a true text holds it as closely matters: scored no further than that
         right = process.extractOne(item, texts.true, scorer=fuzz.partial_ratio,
-                                   processor=None)
+                                   processor=None, score_cutoff=wrong[1])
         if right is None or wrong[1] > right[1]:
             n += 1
     return n
@@ -394,7 +401,9 @@ def evaluate(
     if (verdict == "correct" and policy.strong_claim_unsure) or wants_extras:
         # the rule searches only an answer that would be correct for unchecked strong
         # claims; the model reads their share on every answer
-        strong = unexplained_strong(seg, explained)
+        # the markers of the whole text: the model counts them too
+        whole_markers = marker_spans(seg.folded.text)
+        strong = unexplained_strong(seg, explained, whole_markers)
         if strong and vouched is not None:
             strong = [c for c in strong
                       if not vouched(answer[slice(*seg.folded.span(c.start, c.end))])]
@@ -426,7 +435,7 @@ def evaluate(
             chinese=lang == "zh",
             sentences=len(sentences),
             negation_cues=sum(seg.clause_cues),
-            markers=len(marker_spans(seg.folded.text)),
+            markers=len(whole_markers),  # wants_extras: found above
             true_similarity=_best_sentence(sentences, texts.true, fuzz.token_set_ratio),
             misconception_similarity=_best_sentence(sentences, texts.misconceptions,
                                                     fuzz.partial_ratio),

@@ -220,13 +220,23 @@ class TreeModel:
     # each class's trees in stage order, as plain tuples: walked inline below, since a
     # method call per tree was a third of the model's cost (300 trees per answer)
     _by_class: tuple = field(init=False, repr=False, compare=False, default=())
+    # the same sums as one generated function of nested comparisons (``_compile_trees``),
+    # or None where a number has no exact literal; _walk is what it must equal
+    _raw: Any = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         by_class = tuple(tuple(tuple(stage[k]) for stage in self.stages)
                          for k in range(len(self.init)))
         object.__setattr__(self, "_by_class", by_class)
+        object.__setattr__(self, "_raw", _compile_trees(self.init, self.rate, by_class))
 
     def probabilities(self, x: Sequence[float]) -> tuple[float, ...]:
+        if self._raw is not None:
+            return _softmax(self._raw(x))
+        return self._walk(x)
+
+    def _walk(self, x: Sequence[float]) -> tuple[float, ...]:
+        """The trees walked node by node (the reference the compiled sums must equal)."""
         rate = self.rate
         raw = []
         for k, trees in enumerate(self._by_class):
@@ -250,6 +260,46 @@ class TreeModel:
                              list(t.value)] for t in stage] for stage in self.stages],
                 "unsure_p_wrong": self.unsure_p_wrong, "essential_floor": self.essential_floor,
                 "rule_doubt_p_wrong": self.rule_doubt_p_wrong}
+
+
+def _literal(v: float) -> str | None:
+    """``v`` as Python source that reads back as exactly ``v``, or None (inf, nan)."""
+    text = repr(float(v))
+    return text if math.isfinite(v) and float(text) == v else None
+
+
+def _compile_trees(init: Sequence[float], rate: float, by_class: tuple) -> Any:
+    """A function x -> each class's raw score, the trees of ``by_class`` written out as
+    nested conditional expressions (a tree walked in the interpreter costs a loop
+    iteration and four index lookups per node; this is one comparison per node). Each
+    leaf's ``rate * value`` is the product the walk computes, as a literal, and each
+    class's sum runs in the walk's order (init, then stage by stage), so the floats are
+    the walk's bit for bit. None where a number has no exact literal."""
+
+    def node(tree: tuple, i: int) -> str | None:
+        feature, threshold, left, right, value = tree
+        if left[i] == -1:
+            return _literal(rate * value[i])
+        at = _literal(threshold[i])
+        lo, hi = node(tree, left[i]), node(tree, right[i])
+        if at is None or lo is None or hi is None:
+            return None
+        return f"({lo} if x{feature[i]} <= {at} else {hi})"
+
+    used = sorted({f for trees in by_class for tree in trees
+                   for f, le in zip(tree[0], tree[2], strict=True) if le != -1})
+    lines = ["def raw(x):"]
+    lines += [f"    x{f} = x[{f}]" for f in used]
+    sums = []
+    for k, trees in enumerate(by_class):
+        terms = [_literal(init[k])] + [node(tree, 0) for tree in trees]
+        if any(t is None for t in terms):
+            return None
+        sums.append(" + ".join(terms))  # left to right: the walk's r += ... in order
+    lines.append("    return [" + ", ".join(f"({s})" for s in sums) + "]")
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(lines), "<verdict trees>", "exec"), namespace)  # noqa: S102
+    return namespace["raw"]
 
 
 def _trees_from_dict(data: Mapping[str, Any], where: str) -> TreeModel:
