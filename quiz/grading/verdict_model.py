@@ -284,12 +284,13 @@ def _compile_trees(init: Sequence[float], rate: float, by_class: tuple) -> Any:
         lo, hi = node(tree, left[i]), node(tree, right[i])
         if at is None or lo is None or hi is None:
             return None
-        return f"({lo} if x{feature[i]} <= {at} else {hi})"
+        # only ints and float literals enter the source: nothing from a file is code
+        return f"({lo} if x{int(feature[i])} <= {at} else {hi})"
 
     used = sorted({f for trees in by_class for tree in trees
                    for f, le in zip(tree[0], tree[2], strict=True) if le != -1})
     lines = ["def raw(x):"]
-    lines += [f"    x{f} = x[{f}]" for f in used]
+    lines += [f"    x{int(f)} = x[{int(f)}]" for f in used]
     sums = []
     for k, trees in enumerate(by_class):
         terms = [_literal(init[k])] + [node(tree, 0) for tree in trees]
