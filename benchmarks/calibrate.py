@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/calibrate.py            # fit the verdict model, print, no write
     .venv/bin/python benchmarks/calibrate.py --write    # also write quiz/grading/calibration.json
     .venv/bin/python benchmarks/calibrate.py --rule     # re-search the rule's thresholds instead
+    .venv/bin/python benchmarks/calibrate.py --errors   # + where the out-of-fold grades miss
 
 The verdict model (quiz/grading/verdict_model.py) is gradient-boosted trees over the
 grader's evidence (``--kind lr``: the earlier multinomial logistic model), fitted with
@@ -161,7 +162,8 @@ def _trees(gb, X) -> TreeModel:
     return m
 
 
-def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str) -> None:
+def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
+              errors: bool = False) -> None:
     import numpy as np
     from sklearn.model_selection import StratifiedGroupKFold
 
@@ -253,6 +255,8 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str) -> None:
           f"cross-validated {table[best_u]}; "
           f"in-sample accuracy {in_sample / len(rows):.4f}; "
           f"model answers not graded correct: {misses}")
+    if errors:
+        print_errors(rows, ev, rules, probs, thresholds(base, best_u))
     if kind == "lr":
         for name, row in zip(FEATURES, zip(*final.coef, strict=True), strict=True):
             print(f"  {name:20s} " + " ".join(f"{c}={w:+.2f}" for c, w in
@@ -274,6 +278,45 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str) -> None:
         print("wrote", CALIBRATION)
 
 
+def print_errors(rows, ev, rules, probs, m) -> None:
+    """Where the chosen thresholds' out-of-fold verdicts miss on tune: the confusion, the
+    agreement by kind and by copy of the evidence, and each missed answer (its most frequent
+    verdict over the repeats) with what the verdict rested on. Tune only: these are the
+    answers to study before changing the grader."""
+    from collections import Counter
+
+    n = len(rows)
+    half = n // 2 if n and rows[: n // 2] == rows[n // 2:] else n  # mixed: two copies
+    votes = [Counter(decide_with(m, *ev[i], rules[i], p[i])[0] for p in probs)
+             for i in range(n)]
+    conf = Counter()
+    kinds: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        for v, k in votes[i].items():
+            conf[(r["label"], v)] += k
+            kinds.setdefault(r["kind"], [0, 0])
+            kinds[r["kind"]][0] += k * (v == r["label"])
+            kinds[r["kind"]][1] += k
+    reps = len(probs)
+    print("out of fold, label -> verdict (per pass):",
+          ", ".join(f"{a}->{b} {c / reps:.0f}" for (a, b), c in sorted(conf.items())))
+    print("by kind:", ", ".join(f"{k} {a / t:.2f}" for k, (a, t) in sorted(kinds.items())))
+    for name, part in (("held out", range(half)), ("at BASE", range(half, n))):
+        if part:
+            ok = sum(votes[i][rows[i]["label"]] for i in part) / (len(part) * reps)
+            print(f"evidence {name}: accuracy {ok:.4f}")
+    for i, r in enumerate(rows):
+        got = votes[i].most_common(1)[0][0]
+        if got != r["label"]:
+            e, x = ev[i]
+            copy = "held-out" if i < half else "base"
+            print(f"  {r['id']:45s} {copy:8s} {r['kind']:15s} {r['label']:>7s} -> {got:7s} "
+                  f"rule {rules[i]:7s} essential {e.essential_found}/{e.essential_total} "
+                  f"min {x.essential_min:.0f} coverage {e.coverage:.2f} "
+                  f"misconceptions {e.misconceptions} contradicted {e.contradicted} "
+                  f"list {int(e.keyword_list)}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--write", action="store_true")
@@ -285,6 +328,8 @@ def main() -> None:
                     help="mixed (default): each answer twice, without the phrasings written "
                          "from it and with the deck's phrasings of loo_deck.BASE only; "
                          "held-out: the first alone; in-sample: the whole deck")
+    ap.add_argument("--errors", action="store_true",
+                    help="also print where the out-of-fold verdicts miss (tune answers)")
     args = ap.parse_args()
     from quiz.deck.loader import load_deck
 
@@ -301,7 +346,7 @@ def main() -> None:
         else:
             ecards = cards
         print(f"evidence: {args.evidence}")
-        fit_model(rows, ecards, deck, args.write, args.evidence, args.kind)
+        fit_model(rows, ecards, deck, args.write, args.evidence, args.kind, args.errors)
         return
     best = SHIPPED
     best_v, best_s = objective(rows, cards, best, deck)
