@@ -256,7 +256,7 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
           f"in-sample accuracy {in_sample / len(rows):.4f}; "
           f"model answers not graded correct: {misses}")
     if errors:
-        print_errors(rows, ev, rules, probs, thresholds(base, best_u))
+        print_errors(rows, ev, rules, probs, thresholds(base, best_u), evidence)
     if kind == "lr":
         for name, row in zip(FEATURES, zip(*final.coef, strict=True), strict=True):
             print(f"  {name:20s} " + " ".join(f"{c}={w:+.2f}" for c, w in
@@ -278,7 +278,7 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
         print("wrote", CALIBRATION)
 
 
-def print_errors(rows, ev, rules, probs, m) -> None:
+def print_errors(rows, ev, rules, probs, m, evidence: str) -> None:
     """Where the chosen thresholds' out-of-fold verdicts miss on tune: the confusion, the
     agreement by kind and by copy of the evidence, and each missed answer (its most frequent
     verdict over the repeats) with what the verdict rested on. Tune only: these are the
@@ -286,7 +286,10 @@ def print_errors(rows, ev, rules, probs, m) -> None:
     from collections import Counter
 
     n = len(rows)
-    half = n // 2 if n and rows[: n // 2] == rows[n // 2:] else n  # mixed: two copies
+    # "mixed": the first half of the rows with held-out evidence, the second at BASE
+    copies = ((("held out", range(n // 2)), ("at BASE", range(n // 2, n)))
+              if evidence == "mixed" else ((evidence, range(n)),))
+    copy_of = {i: name for name, part in copies for i in part}
     votes = [Counter(decide_with(m, *ev[i], rules[i], p[i])[0] for p in probs)
              for i in range(n)]
     conf = Counter()
@@ -301,16 +304,14 @@ def print_errors(rows, ev, rules, probs, m) -> None:
     print("out of fold, label -> verdict (per pass):",
           ", ".join(f"{a}->{b} {c / reps:.0f}" for (a, b), c in sorted(conf.items())))
     print("by kind:", ", ".join(f"{k} {a / t:.2f}" for k, (a, t) in sorted(kinds.items())))
-    for name, part in (("held out", range(half)), ("at BASE", range(half, n))):
-        if part:
-            ok = sum(votes[i][rows[i]["label"]] for i in part) / (len(part) * reps)
-            print(f"evidence {name}: accuracy {ok:.4f}")
+    for name, part in copies:
+        ok = sum(votes[i][rows[i]["label"]] for i in part) / (len(part) * reps)
+        print(f"evidence {name}: accuracy {ok:.4f}")
     for i, r in enumerate(rows):
         got = votes[i].most_common(1)[0][0]
         if got != r["label"]:
             e, x = ev[i]
-            copy = "held-out" if i < half else "base"
-            print(f"  {r['id']:45s} {copy:8s} {r['kind']:15s} {r['label']:>7s} -> {got:7s} "
+            print(f"  {r['id']:45s} {copy_of[i]:9s} {r['kind']:15s} {r['label']:>7s} -> {got:7s} "
                   f"rule {rules[i]:7s} essential {e.essential_found}/{e.essential_total} "
                   f"min {x.essential_min:.0f} coverage {e.coverage:.2f} "
                   f"misconceptions {e.misconceptions} contradicted {e.contradicted} "

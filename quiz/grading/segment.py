@@ -345,10 +345,8 @@ def _cjk_run(s: str, i: int, j: int, st: _State) -> int:
             if m[0] in ZH_CONDITIONAL:
                 st.conditional.add(st.clause)
         elif kind == "cue":
-            if not (i < a and ((b - a == 1 and b < j and s[a - 1] == s[b])
-                               or (b - a == 2 and s[a - 1] == s[a + 1]))):
+            if not _a_not_a(s, i, j, a, b):
                 st.cue(a)
-            # else "对不对", "是不是", "有没有": a question (A-not-A), no negation
         elif kind == "then":
             _bigrams(s, pieces, st)
             pieces = []
@@ -360,6 +358,16 @@ def _cjk_run(s: str, i: int, j: int, st: _State) -> int:
         pieces.append((k, j))
     _bigrams(s, pieces, st)
     return func
+
+
+def _a_not_a(s: str, i: int, j: int, a: int, b: int) -> bool:
+    """Whether the cue s[a:b] of the run s[i:j] sits in an A-not-A question ("对不对",
+    "是不是", "有没有"): the same character on both sides of 不 / 没, which asks, not denies."""
+    if a <= i:
+        return False
+    if b - a == 1:
+        return b < j and s[a - 1] == s[b]
+    return b - a == 2 and s[a - 1] == s[a + 1]  # 不是 after 是, 没有 after 有
 
 
 def _bigrams(s: str, pieces: list[tuple[int, int]], st: _State) -> None:
