@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from quiz.grading import grade  # noqa: E402
 from quiz.grading.grade import grade_evidence  # noqa: E402
+from quiz.grading.metrics import quadratic_weighted_kappa  # noqa: E402
 from quiz.grading.policy import CALIBRATION, SHIPPED, Policy, decide_evidence  # noqa: E402
 from quiz.grading.verdict_model import (  # noqa: E402
     CLASSES,
@@ -209,6 +210,7 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
 
     def score(ur: tuple[float, float]):
         agree = unsure = w2c = 0
+        decided: tuple[list[int], list[int]] = ([], [])  # labels, verdicts (for QWK)
         m = thresholds(base, ur)
         for p in probs:
             for i in range(len(rows)):
@@ -216,9 +218,13 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
                 unsure += v == "unsure"
                 agree += v == rows[i]["label"]
                 w2c += v == "correct" and rows[i]["label"] == "wrong"
+                if v != "unsure":
+                    decided[0].append(CLASSES.index(rows[i]["label"]))
+                    decided[1].append(CLASSES.index(v))
         n = len(rows) * len(probs)
         return {"accuracy": round(agree / n, 4), "unsure": round(unsure / n, 4),
-                "wrong_to_correct": round(w2c / len(probs), 1)}
+                "wrong_to_correct": round(w2c / len(probs), 1),
+                "qwk_decided": round(quadratic_weighted_kappa(*decided, len(CLASSES)), 4)}
 
     # The old dev set (tests/data/grading_dev.jsonl, written by the team) is a regression
     # set: thresholds that put it under its floor (tests/test_grading_devset.py) are not

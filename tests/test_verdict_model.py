@@ -47,13 +47,31 @@ EXTRAS = Extras(essential_all=True, essential_min=90.0, essential_mean=92.0,
                                 {"keyword_list": True}, {"repetition": True}])
 def test_a_false_claim_a_bare_list_or_repetition_is_never_correct(kw):
     verdict, _, _ = favouring("correct").decide(evidence(**kw), EXTRAS, "correct")
-    assert verdict in ("wrong", "partial")  # the model's second choice, never its first
+    assert verdict in ("wrong", "partial")  # never the model's first choice
 
 
 def test_correct_needs_every_essential_point_at_the_floor():
     weak = EXTRAS._replace(essential_min=59.0)
     assert favouring("correct").decide(evidence(), weak)[0] != "correct"
     assert favouring("correct").decide(evidence(), EXTRAS)[0] == "correct"
+
+
+def test_barred_from_correct_a_right_answer_is_partial_unless_wrong_outweighs_the_rest():
+    # p = (0.02, 0.01, 0.97): the model is sure the answer is right, but an essential point
+    # is under the floor. Missing an essential point is partial by the rubric; the runner-up
+    # class (wrong, by a hair) is not the model's view of this answer.
+    m = VerdictModel((0.0,) * N, (1.0,) * N, ((0.0,) * N,) * 3, (0.7, 0.0, 4.6))
+    p = m.probabilities((0.0,) * N)
+    assert p[2] > 0.95 and p[0] > p[1]
+    weak = EXTRAS._replace(essential_min=50.0)
+    assert m.decide(evidence(), weak)[0] == "partial"
+    # where wrong outweighs partial and correct together, a false claim is the likelier
+    # reading, and the answer stays wrong
+    m = VerdictModel((0.0,) * N, (1.0,) * N, ((0.0,) * N,) * 3, (1.0, -1.0, 0.5))
+    p = m.probabilities((0.0,) * N)
+    assert p[0] > p[1] + p[2]
+    assert m.decide(evidence(), weak)[0] == "wrong"
+    assert m.decide(evidence(repetition=True), EXTRAS)[0] == "wrong"
 
 
 def test_an_answer_touching_no_point_is_wrong_whatever_the_model_says():

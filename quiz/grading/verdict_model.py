@@ -176,10 +176,13 @@ def decide_with(m: Any, e: Evidence, x: Extras, rule: str,
     if ruled:
         return ruled, p, ()
     barred = e.repetition or x.essential_min < m.essential_floor
-    ranked = sorted(range(len(CLASSES)), key=lambda i: -p[i])
-    best = ranked[0]
-    if barred and CLASSES[best] == "correct":
-        best = ranked[1]
+    # Barred from `correct`, an answer the model finds right is one missing an essential
+    # point: `partial` by the rubric, unless a false claim makes it wrong. So correct's
+    # share goes to partial, the class next to it. (The runner-up class did before: at
+    # p = (0.01, 0.01, 0.98) that was `wrong` by a hair. Tune, out of fold: right answers
+    # graded wrong 39 -> 27 per pass, QWK 0.737 -> 0.767, accuracy 0.763 -> 0.760.)
+    q = (p[0], p[1] + p[2], 0.0) if barred else p
+    best = max(range(len(CLASSES)), key=q.__getitem__)
     if rule == "correct" and not barred:
         # the rule's `correct` is doubted only where the model finds `wrong` likely enough
         if p[0] > m.rule_doubt_p_wrong:
