@@ -16,8 +16,9 @@ far more often than a new answer's (140 of 155 in-sample, 92 held out, 46 at BAS
 model fitted on the in-sample evidence trusts a missing flag too much. Both copies of an
 answer sit in one fold. Its figures are cross-validated by card (5 folds:
 each fold's model never saw the cards it is scored on, like the held-out cards of the test
-split); the probabilities above which a would-be `correct` answer becomes `unsure` are
-chosen on those out-of-fold predictions (at most 13 % unsure, a margin under the 15 %
+split); the probabilities above which a would-be `correct` answer becomes `unsure`, and
+the essential floor under which `correct` is barred, are chosen on those out-of-fold
+predictions (at most 13 % unsure, a margin under the 15 %
 target; an unsure counts half right; each wrong answer graded correct costs ten
 disagreements: issue 12 wants none). The final model is then fitted on all of tune.
 
@@ -71,7 +72,12 @@ DEV = ROOT / "tests" / "data" / "grading_dev.jsonl"
 DEV_FLOOR = 0.75  # tests/test_grading_devset.py's accuracy floor
 UNSURE_GRID = (0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 1.0)
 RULE_DOUBT_GRID = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.0)
-ESSENTIAL_FLOOR = 60.0
+ESSENTIAL_FLOOR = 60.0  # the floor a fitted model starts with, before the choice below
+# The weakest essential point's match score under which `correct` is barred (a line of the
+# rubric: it moves the model's `correct` to partial, never the other way), chosen with the
+# doubt thresholds on the out-of-fold table. Highest first: of floors that score alike, the
+# strictest is taken.
+FLOOR_GRID = (65.0, 60.0, 55.0, 50.0, 45.0, 40.0)
 # What a wrong answer graded correct costs the model's choice of doubt thresholds, in
 # disagreements. Five until 2026-12-02 20:40 UTC; raised to ten after the blind test part
 # showed wrong->correct rising (5 -> 8 -> 9) as the thresholds spent less of the unsure
@@ -205,10 +211,10 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
         probs.append(p)
     base = fit(np.arange(len(rows)))
 
-    def thresholds(m, ur: tuple[float, float]):
-        return replace(m, unsure_p_wrong=ur[0], rule_doubt_p_wrong=ur[1])
+    def thresholds(m, ur: tuple[float, float, float]):
+        return replace(m, unsure_p_wrong=ur[0], rule_doubt_p_wrong=ur[1], essential_floor=ur[2])
 
-    def score(ur: tuple[float, float]):
+    def score(ur: tuple[float, float, float]):
         agree = unsure = w2c = 0
         decided: tuple[list[int], list[int]] = ([], [])  # labels, verdicts (for QWK)
         m = thresholds(base, ur)
@@ -234,16 +240,17 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
     dev_rules = [decide_evidence(e, SHIPPED)[1] for e, _ in dev_ev]
     dev_p = [base.probabilities(features(e, x)) for e, x in dev_ev]
 
-    def dev_accuracy(ur: tuple[float, float]) -> float:
+    def dev_accuracy(ur: tuple[float, float, float]) -> float:
         m = thresholds(base, ur)
         return sum(decide_with(m, *e, v, p)[0] == d["label"] for e, v, p, d in
                    zip(dev_ev, dev_rules, dev_p, dev, strict=True)) / len(dev)
 
-    table = {(u, r): {**score((u, r)), "dev_accuracy": round(dev_accuracy((u, r)), 3)}
-             for u in UNSURE_GRID for r in RULE_DOUBT_GRID}
-    for (u, r), f in table.items():
+    table = {t: {**score(t), "dev_accuracy": round(dev_accuracy(t), 3)}
+             for u in UNSURE_GRID for r in RULE_DOUBT_GRID for fl in FLOOR_GRID
+             if (t := (u, r, fl))}
+    for (u, r, fl), f in table.items():
         print(f"cross-validated by card, unsure above p(wrong) {u} (the rule's correct: "
-              f"{r}): {f}")
+              f"{r}), essential floor {fl:.0f}: {f}")
     ok = [u for u, f in table.items() if f["unsure"] <= MODEL_MAX_UNSURE
           and f["dev_accuracy"] >= DEV_FLOOR]
     # an unsure is half right, a wrong->correct costs W2C_COST disagreements
@@ -257,7 +264,7 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
         for lang, text in card.answer.items():
             if card.key_points and grade(card, text, lang, model=final).verdict != "correct":
                 misses += 1
-    print(f"chosen: (unsure, rule's correct doubted) above p(wrong) {best_u}: "
+    print(f"chosen: (unsure, rule's correct doubted above p(wrong), essential floor) {best_u}: "
           f"cross-validated {table[best_u]}; "
           f"in-sample accuracy {in_sample / len(rows):.4f}; "
           f"model answers not graded correct: {misses}")
