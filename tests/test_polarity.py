@@ -130,3 +130,36 @@ def test_an_aside_inside_a_condition_is_supposed_too():
     # "torch::NoGradGuard" is one name: its :: breaks no clause
     assert seg.clause_cues == [1, 1, 0]
     assert seg.conditional == {0, 1}
+
+
+@pytest.mark.parametrize("text, expected, supposed", [
+    # the negation sits in the subject's modifier: whatever the GPU cannot run falls back
+    ("ops the accelerator can't handle fall back to the XNNPACK CPU", [1, 0], {0}),
+    ("anything Core ML can't do falls back to ExecuTorch's CPU kernels", [1, 0], {0}),
+    # ... but the verb's own negation, or an adverb after it, still negates the fallback
+    ("it does NOT fall back", [1], set()),
+    ("it doesn't silently fall back to the CPU", [1], set()),
+    ("it never falls back", [1], set()),
+    # and the noun "fallback" is no verb
+    ("there is no CPU fallback", [1], set()),
+])
+def test_a_negation_inside_the_subject_of_fall_back_is_a_condition(text, expected, supposed):
+    seg = segment(text)
+    assert seg.clause_cues == expected
+    assert seg.conditional == supposed
+
+
+def test_a_fallback_after_a_negated_modifier_no_longer_contradicts_the_point():
+    # a right answer (tune) had its point "keep a CPU fallback" read as contradicted
+    from quiz.deck.model import Card, KeyPoint
+
+    card = Card(id="t", seed=(), question={"en": "What does CompiledModel change?"},
+                answer={"en": "You name the accelerator; the CPU stays as a fallback."},
+                key_points=(KeyPoint("fallback", 1.0, {"en": ("keep a CPU fallback",)},
+                                     essential=True),))
+    g = grade(card, "You name the accelerator; ops the accelerator can't handle fall back "
+                    "to the XNNPACK CPU path.", model=None)
+    assert g.key_points[0].score >= 60 and not g.key_points[0].negated
+    denied = grade(card, "You name the accelerator; it does not fall back to the CPU.",
+                   model=None)
+    assert denied.key_points[0].negated
