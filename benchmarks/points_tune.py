@@ -3,9 +3,11 @@ labellers' `points` and `false_claim`.
 
     .venv/bin/python benchmarks/points_tune.py               # the deck as it is
     .venv/bin/python benchmarks/points_tune.py --deck base   # phrasings of loo_deck.BASE only
+    .venv/bin/python benchmarks/points_tune.py --list        # + each clean answer flagged
 
 A point counts as found at a match score of 60 (the verdict model's floor for essential
-points) and not negated. A false claim counts as flagged where the grader hits a
+points until 2026-12-03, kept so the figures stay comparable; calibrate.py now chooses the
+floor, 50) and not negated. A false claim counts as flagged where the grader hits a
 misconception, finds a key point contradicted or a wrong figure; the second figure is the
 price: answers the labellers saw no false claim in that are flagged all the same. Only tune
 is read: these are the figures to tune phrasings against. With ``--deck base`` every
@@ -44,6 +46,9 @@ def flags_false_claim(g: Grade) -> bool:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--deck", choices=("current", "base"), default="current")
+    ap.add_argument("--list", action="store_true",
+                    help="also print each answer without a false claim that is flagged, with "
+                         "what flagged it (the misreadings to study)")
     args = ap.parse_args()
     deck = load_deck()
     rows = load("tune")
@@ -64,6 +69,11 @@ def main() -> None:
         else:
             clean_n += 1
             clean_flagged += flagged
+            if flagged and args.list:
+                print(f"  {r['id']} ({r['label']}):", "; ".join(
+                    [f"contradicts {p.id}: {p.matched!r} ~ {p.phrasing!r}"
+                     for p in g.key_points if p.negated]
+                    + [f"misconception {m.id}: {m.phrasing!r}" for m in g.misconceptions]))
         made = set(r["points"])
         essential = {k.id for k in card.key_points if k.essential}
         hits = found(g)
