@@ -1,10 +1,10 @@
 """Floors on the blind set (tests/data/grading_blind/): answers nobody on the project wrote.
 
 Figures of the grader with its verdict model and the phrasings tuned on tune
-(benchmarks/README.md, `benchmarks/blind_eval.py`), test split, read 14 (2026-12-03 12:41
-UTC): accuracy 0.768 (decided 0.807), QWK 0.699, unsure 4.8 %, 5 wrong answers graded
-correct; held-out cards 0.730, held-out answers 0.798. (Read 13: 0.761, 0.702, 5.2 %, 4;
-read 11: 0.740, 0.653, 5.5 %, 7;
+(benchmarks/README.md, `benchmarks/blind_eval.py`), test split, read 15 (2026-12-03 14:29
+UTC): accuracy 0.758 (decided 0.805), QWK 0.717, unsure 5.9 %, 6 wrong answers graded
+correct; held-out cards 0.714, held-out answers 0.791. (Read 14: 0.768, 0.699, 4.8 %, 5;
+read 13: 0.761, 0.702, 5.2 %, 4; read 11: 0.740, 0.653, 5.5 %, 7;
 2026-12-02 20:35: 0.637, 0.455, 8.7 %, 7; the threshold rule before the model: 0.509,
 QWK 0.408, 12.5 %, 7.)
 The targets of issue 12 (0.85 / 0.85 / 0 / 15 %) are NOT met; these floors only keep a
@@ -65,14 +65,15 @@ def test_blind_set_shape():
 
 def test_blind_test_floors(figures):
     t = figures["test"]
-    # read 14 (2026-12-03, benchmarks/README.md): 0.768, QWK 0.699, unsure 4.8 %, 5;
-    # held-out cards 0.730, held-out answers 0.798. Floors a little under: a regression fails.
+    # read 15 (2026-12-03, benchmarks/README.md): 0.758, QWK 0.717, unsure 5.9 %, 6;
+    # held-out cards 0.714, held-out answers 0.791. Floors a little under: a regression fails
+    # (read 14 was higher on accuracy, lower on QWK; the accuracy floors stay where it put them).
     # Each floor is checked as a bare boolean, so a failure names the floor and not the
     # figure: the test part is read as aggregates by benchmarks/blind_eval.py only, and a
     # failing test in someone's batch must not become a read (read 10 was one).
     floors = {
         "accuracy >= 0.75": t["all"]["accuracy"] >= 0.75,
-        "QWK >= 0.67": t["all"]["qwk"] >= 0.67,
+        "QWK >= 0.69": t["all"]["qwk"] >= 0.69,
         "unsure <= 0.15": t["all"]["unsure"] <= 0.15,
         "wrong->correct <= 6": t["all"]["wrong_to_correct"] <= 6,
         "held-out cards accuracy >= 0.71": t["held_out_cards"]["accuracy"] >= 0.71,
