@@ -39,6 +39,7 @@ import argparse
 import json
 import sys
 from dataclasses import asdict, replace
+from itertools import product
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -246,8 +247,7 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
                    zip(dev_ev, dev_rules, dev_p, dev, strict=True)) / len(dev)
 
     table = {t: {**score(t), "dev_accuracy": round(dev_accuracy(t), 3)}
-             for u in UNSURE_GRID for r in RULE_DOUBT_GRID for fl in FLOOR_GRID
-             if (t := (u, r, fl))}
+             for t in product(UNSURE_GRID, RULE_DOUBT_GRID, FLOOR_GRID)}
     for (u, r, fl), f in table.items():
         print(f"cross-validated by card, unsure above p(wrong) {u} (the rule's correct: "
               f"{r}), essential floor {fl:.0f}: {f}")
