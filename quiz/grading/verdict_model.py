@@ -12,7 +12,8 @@ calibration.json, so nothing here needs scikit-learn.
 The rubric's hard lines stay rules, not weights: an answer that states a misconception or
 contradicts a key point is `wrong`; a bare list of terms is `partial`, or `wrong` with a
 false term in it; an answer that repeats itself is never `correct`, and `correct` needs
-every essential point matched at least ``essential_floor``. Where the model would say
+every essential point matched at least ``essential_floor`` (chosen on tune with the doubt
+thresholds; barred, the model's `correct` counts for `partial`). Where the model would say
 `correct` while giving `wrong` more than ``unsure_p_wrong``, the grade is `unsure`.
 """
 
