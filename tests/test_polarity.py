@@ -149,6 +149,16 @@ def test_a_negation_inside_the_subject_of_fall_back_is_a_condition(text, expecte
     assert seg.conditional == supposed
 
 
+def test_fall_back_reads_alike_in_every_rewrite_mode():
+    # phrasings are compiled as concept tokens alone and in their own words, answers with
+    # both: the token alone must still tell the verb from the noun
+    for mode in ("both", "concept", "plain"):
+        verb = segment("ops the accelerator cannot run fall back to the CPU", mode=mode)
+        noun = segment("there is no CPU fallback", mode=mode)
+        assert (verb.clause_cues, verb.conditional) == ([1, 0], {0}), mode
+        assert (noun.clause_cues, noun.conditional) == ([1], frozenset()), mode
+
+
 def test_a_fallback_after_a_negated_modifier_no_longer_contradicts_the_point():
     # a right answer (tune) had its point "keep a CPU fallback" read as contradicted
     from quiz.deck.model import Card, KeyPoint

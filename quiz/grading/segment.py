@@ -226,7 +226,8 @@ def segment(text: str, lexicon: concepts.Lexicon | None = None, mode: str = "bot
                     prev_word = info[2]
                     continue
                 if st.cues[-1] and prev_word != _FALLBACK_TOKEN \
-                        and _falls_back_at(tok, s, m.end()) and not _keeps_cue(prev_word):
+                        and _falls_back_at(tok, s, m.end(), text, f.origin[m.start()]) \
+                        and not _keeps_cue(prev_word):
                     # "ops the GPU can't run fall back to the CPU": the negation is inside
                     # the subject's modifier (whatever it cannot run), which works as a
                     # condition; the claim, that they fall back, is positive. Not "does
@@ -316,28 +317,30 @@ def _clause_break_at_list_mark(s: str, left: int, at: int, right: int) -> bool:
 
 
 _CEASE = frozenset(("stop", "stops", "stopped", "stopping", "cease", "ceased", "ceases"))
+_GERUND = re.compile(r" [a-z]+ing\b")
+
 _FALL = frozenset(("fall", "falls", "fell", "falling"))
 _BACK = re.compile(r"\s+back\b")
-_FALL_BACK = re.compile(r"\s+(?:fall|falls|fell|falling)\s+back\b")
-_FALLBACK_TOKEN = concepts.PREFIX + "fallback"  # the lexicon's token, written before the words
-
-
-def _falls_back_at(tok: str, s: str, end: int) -> bool:
-    """Whether the verb "fall back" starts at this token (the lexicon's concept token
-    before it, or its first word where no lexicon marks it; the caller skips the words
-    after the token); not the noun "fallback"."""
-    if tok == _FALLBACK_TOKEN:
-        return _FALL_BACK.match(s, end) is not None
-    return tok in _FALL and _BACK.match(s, end) is not None
+_FALL_BACK_VERB = re.compile(r"(?:fall|falls|fell|falling)\s+back\b", re.IGNORECASE)
+_FALLBACK_TOKEN = concepts.PREFIX + "fallback"  # the lexicon's token for fall back / fallback
 # words between a negation and the verb it negates ("does not ever fall back")
 _ADVERBS = frozenset(("ever", "always", "still", "just", "even", "then", "also", "really"))
+
+
+def _falls_back_at(tok: str, s: str, end: int, original: str, at: int) -> bool:
+    """Whether the verb "fall back", not the noun "fallback", starts at this token: the
+    lexicon's concept token, where the words it stands for (``original`` at ``at``) are
+    the verb, in every rewrite mode (alone, the token cannot tell the two apart); or,
+    where no lexicon marks it, its first word (the caller skips the words after a token)."""
+    if tok == _FALLBACK_TOKEN:
+        return _FALL_BACK_VERB.match(original, at) is not None
+    return tok in _FALL and _BACK.match(s, end) is not None
 
 
 def _keeps_cue(prev: str) -> bool:
     """Whether the word before a verb is its own negation or an adverb after one."""
     return (prev in EN_CUES or prev.endswith("n't") or prev in _ADVERBS
             or prev.endswith("ly"))
-_GERUND = re.compile(r" [a-z]+ing\b")
 
 
 def _not_cue(prev: str, tok: str, s: str, end: int) -> bool:
