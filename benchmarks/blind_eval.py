@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/blind_eval.py                 # tune and test, aggregates
     .venv/bin/python benchmarks/blind_eval.py --show          # + every mis-graded TUNE answer
     .venv/bin/python benchmarks/blind_eval.py --json          # figures as JSON (for tests)
+    .venv/bin/python benchmarks/blind_eval.py --tune2-only    # the second tune batch alone
 
 tests/data/grading_blind/ (see its README.md): answers written from the question and the
 documentation only, labelled by other readers from the card and docs/grading-rubric.md,
@@ -33,9 +34,19 @@ DATA = ROOT / "tests" / "data" / "grading_blind"
 ORD = {"wrong": 0, "partial": 1, "correct": 2}
 
 
+# The tune part came in two batches: tune.jsonl (2026-12-01, writers A-C, split from the
+# test part) and tune2.jsonl (2026-12-04, writers D-G on the tune cards only, all of it
+# tune). ``load("tune")`` is both; the test part is test.jsonl alone, unchanged.
+TUNE_FILES = ("tune.jsonl", "tune2.jsonl")
+
+
 def load(part: str) -> list[dict]:
-    with (DATA / f"{part}.jsonl").open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f]
+    names = [n for n in TUNE_FILES if (DATA / n).exists()] if part == "tune" else [f"{part}.jsonl"]
+    rows = []
+    for name in names:
+        with (DATA / name).open(encoding="utf-8") as f:
+            rows += [json.loads(line) for line in f if line.strip()]
+    return rows
 
 
 def held_out_cards() -> set[str]:
@@ -115,8 +126,12 @@ def main() -> None:
     ap.add_argument("--show", action="store_true", help="list mis-graded TUNE answers")
     ap.add_argument("--tune-only", action="store_true",
                     help="figures of the tune part only (while tuning: the test part unread)")
+    ap.add_argument("--tune2-only", action="store_true",
+                    help="figures of the second tune batch (tune2.jsonl) only")
     args = ap.parse_args()
-    res = evaluate(args.deck, ("tune",) if args.tune_only else ("tune", "test"))
+    parts = (("tune2",) if args.tune2_only else ("tune",) if args.tune_only
+             else ("tune", "test"))
+    res = evaluate(args.deck, parts)
     if args.json:
         print(json.dumps(res, indent=1))
         return

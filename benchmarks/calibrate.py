@@ -24,7 +24,7 @@ disagreements: issue 12 wants none). The final model is then fitted on all of tu
 
 The threshold rule (--rule) is kept for grade_reference and as the fallback:
 
-Only tests/data/grading_blind/tune.jsonl is read (the test split stays unread until the
+Only the tune part (tests/data/grading_blind/tune.jsonl and tune2.jsonl) is read (the test split stays unread until the
 figures are reported by blind_eval.py). The search is a seeded coordinate ascent over the
 Policy fields below, from the current calibration; its objective rewards agreement with the
 labels, counts an `unsure` grade as half right (it sends the learner to the model answer
@@ -104,9 +104,9 @@ MODEL_MAX_UNSURE = 0.13
 
 
 def load_tune() -> list[dict]:
-    path = ROOT / "tests" / "data" / "grading_blind" / "tune.jsonl"
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(x) for x in f]
+    from blind_eval import load  # beside this script: both batches of the tune part
+
+    return load("tune")
 
 
 def objective(rows, cards, policy: Policy, deck=None) -> tuple[float, dict]:
@@ -279,7 +279,7 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
         data["model"] = final.to_dict()
         settings = ({"trees": TREES} if kind == "trees" else {"C": MODEL_C})
         data["model_fitted"] = {
-            "on": "tests/data/grading_blind/tune.jsonl",
+            "on": "tests/data/grading_blind/tune.jsonl + tune2.jsonl",
             "command": "benchmarks/calibrate.py --write",
             "kind": kind, **settings,
             "class_weight": {CLASSES[k]: v for k, v in CLASS_WEIGHT.items()},
@@ -381,7 +381,7 @@ def main() -> None:
     print("best:", {k: v for k, v in asdict(best).items() if k in GRID}, best_s)
     if args.write:
         old = json.loads(CALIBRATION.read_text(encoding="utf-8"))
-        data = {"fitted_on": "tests/data/grading_blind/tune.jsonl",
+        data = {"fitted_on": "tests/data/grading_blind/tune.jsonl + tune2.jsonl",
                 "command": "benchmarks/calibrate.py --write",
                 "tune_figures": {k: round(v, 4) for k, v in best_s.items()},
                 "policy": {k: v for k, v in asdict(best).items() if k in GRID},

@@ -37,6 +37,11 @@ from quiz.deck.model import Card  # noqa: E402
 # its tune part (703ffa6, 2026-12-02): 304c036.
 BASE = "304c036"
 SOURCE_AT = 80.0
+# The deck when the second batch of tune answers (tune2.jsonl, writers D-G) arrived: every
+# phrasing in it was written before anyone read that batch, so only a first-batch answer
+# can be its source; a phrasing added later may come from either batch.
+BATCH2_FROM = "a7c49f0"
+FIRST_BATCH_WRITERS = frozenset({"writer-A", "writer-B", "writer-C"})
 
 
 def deck_at(ref: str):
@@ -57,24 +62,32 @@ def _old_phrasings(card: Card | None) -> set[str]:
             for ps in t.phrasings.values() for p in ps}
 
 
-def sources(rows: list[dict], deck, base) -> dict[str, set[str]]:
-    """For each tune answer id, the phrasings (texts) of its card most likely written from it."""
+def sources(rows: list[dict], deck, base, before2=None) -> dict[str, set[str]]:
+    """For each tune answer id, the phrasings (texts) of its card most likely written from it.
+    ``before2``: the deck at BATCH2_FROM, whose phrasings only first-batch answers can source."""
     by_card: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_card[r["card"]].append(r)
     base_ids = {c.id for c in base.cards}
+    ids2 = {c.id for c in before2.cards} if before2 is not None else set()
     out: dict[str, set[str]] = defaultdict(set)
     for cid, answers in by_card.items():
         card = deck.card(cid)
         old = _old_phrasings(base.card(cid) if cid in base_ids else None)
+        early = _old_phrasings(before2.card(cid) if cid in ids2 else None)
         texts = [(r["id"], default_process(r["answer"])) for r in answers]
+        first = [(rid, a) for (rid, a), r in zip(texts, answers, strict=True)
+                 if r.get("writer") in FIRST_BATCH_WRITERS]
         for t in (*card.key_points, *card.misconceptions):
             for ps in t.phrasings.values():
                 for p in ps:
                     if p in old:
                         continue
+                    pool = first if p in early else texts
+                    if not pool:
+                        continue
                     q = default_process(p)
-                    scored = [(fuzz.partial_ratio(q, a), rid) for rid, a in texts]
+                    scored = [(fuzz.partial_ratio(q, a), rid) for rid, a in pool]
                     best = max(s for s, _ in scored)
                     if best >= SOURCE_AT:
                         out.update({rid: out[rid] | {p} for s, rid in scored if s == best})
@@ -108,7 +121,7 @@ def held_out_cards(rows: list[dict], deck=None, base=None) -> list[Card]:
     """Each tune answer's card without the phrasings sourced to that answer."""
     deck = deck if deck is not None else load_deck()
     base = base if base is not None else deck_at(BASE)
-    src = sources(rows, deck, base)
+    src = sources(rows, deck, base, deck_at(BATCH2_FROM))
     return [_without(deck.card(r["card"]), src.get(r["id"], set())) for r in rows]
 
 
@@ -137,7 +150,7 @@ def main() -> None:
     rows = load("tune")
     deck = load_deck()
     cards = held_out_cards(rows, deck)
-    src = sources(rows, deck, deck_at(BASE))
+    src = sources(rows, deck, deck_at(BASE), deck_at(BATCH2_FROM))
     print(f"phrasings added since {BASE} with a source among tune's answers: "
           f"{sum(len(v) for v in src.values())}, sourced to {len(src)} answers")
     for name, cs in (("in-sample", [deck.card(r["card"]) for r in rows]),
