@@ -35,7 +35,7 @@ ORD = {"wrong": 0, "partial": 1, "correct": 2}
 
 
 # The tune part came in two batches: tune.jsonl (2026-12-01, writers A-C, split from the
-# test part) and tune2.jsonl (2026-12-04, writers D-G on the tune cards only, all of it
+# test part) and tune2.jsonl (2026-12-04, writers E-G on 32 of the tune cards, all of it
 # tune). ``load("tune")`` is both; the test part is test.jsonl alone, unchanged.
 TUNE_FILES = ("tune.jsonl", "tune2.jsonl")
 

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "grading_blind"
 SHA256 = {
     "tune.jsonl": "2d2fcc6ece0076e4ef3b2ad6719f5c605b774d771ec70e38bf8669a6e2b73d9d",
+    "tune2.jsonl": "5895a54d7d5f09ddae9727a4275455224f7d6835151ba6131a81b812b2692085",
     "test.jsonl": "a432c87d5da34cb57a00b7e88087b6c52df385330fed041110afea30cf081191",
 }
 
@@ -45,7 +46,7 @@ def test_the_blind_files_are_the_ones_measured():
 def test_blind_set_shape():
     import json
 
-    rows = [json.loads(x) for f in ("tune.jsonl", "test.jsonl")
+    rows = [json.loads(x) for f in ("tune.jsonl", "tune2.jsonl", "test.jsonl")
             for x in (DATA / f).read_text(encoding="utf-8").splitlines()]
     assert len(rows) >= 600
     per_card: dict[str, int] = {}
@@ -59,8 +60,16 @@ def test_blind_set_shape():
     assert len(held) >= 8
     test_cards = {json.loads(x)["card"] for x in (DATA / "test.jsonl").read_text().splitlines()}
     assert test_cards == set(per_card)  # held-out answers on every card
-    tune_cards = {json.loads(x)["card"] for x in (DATA / "tune.jsonl").read_text().splitlines()}
+    # no tune batch has an answer to a held-out card: those cards are test's alone
+    tune_cards = {json.loads(x)["card"] for f in ("tune.jsonl", "tune2.jsonl")
+                  for x in (DATA / f).read_text(encoding="utf-8").splitlines()}
     assert not tune_cards & set(held)
+    # the second batch's writers are none of the first's: it measures new hands
+    first = {json.loads(x)["writer"] for f in ("tune.jsonl", "test.jsonl")
+             for x in (DATA / f).read_text(encoding="utf-8").splitlines()}
+    second = {json.loads(x)["writer"]
+              for x in (DATA / "tune2.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert second and not first & second
 
 
 def test_blind_test_floors(figures):
