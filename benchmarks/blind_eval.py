@@ -4,11 +4,15 @@
     .venv/bin/python benchmarks/blind_eval.py --show          # + every mis-graded TUNE answer
     .venv/bin/python benchmarks/blind_eval.py --json          # figures as JSON (for tests)
     .venv/bin/python benchmarks/blind_eval.py --tune2-only    # the second tune batch alone
+    .venv/bin/python benchmarks/blind_eval.py --check         # the check part, aggregates
 
 tests/data/grading_blind/ (see its README.md): answers written from the question and the
 documentation only, labelled by other readers from the card and docs/grading-rubric.md,
 split once before any tuning into `tune` and `test`. The test part is only ever read as
-aggregate figures: this script never prints a test answer, and --show refuses to.
+aggregate figures: this script never prints a test answer, and --show refuses to. The
+`check` part (check.jsonl: two more new writers on the 11 tune cards the second tune batch
+left out) is read the same way, and only twice: with the grader before anything was tuned
+on the second batch, and with the grader of the next test read (benchmarks/README.md).
 
 Figures: `accuracy` counts an `unsure` grade as a disagreement; `decided accuracy` and QWK
 are over the answers the grader decided (correct / partial / wrong); `unsure` is their
@@ -128,9 +132,12 @@ def main() -> None:
                     help="figures of the tune part only (while tuning: the test part unread)")
     ap.add_argument("--tune2-only", action="store_true",
                     help="figures of the second tune batch (tune2.jsonl) only")
+    ap.add_argument("--check", action="store_true",
+                    help="figures of the check part (check.jsonl) only: aggregates, never "
+                         "tuned on")
     args = ap.parse_args()
-    parts = (("tune2",) if args.tune2_only else ("tune",) if args.tune_only
-             else ("tune", "test"))
+    parts = (("check",) if args.check else ("tune2",) if args.tune2_only
+             else ("tune",) if args.tune_only else ("tune", "test"))
     res = evaluate(args.deck, parts)
     if args.json:
         print(json.dumps(res, indent=1))

@@ -171,7 +171,7 @@ def _trees(gb, X) -> TreeModel:
 
 
 def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
-              errors: bool = False) -> None:
+              errors: bool = False, trees: dict | None = None) -> None:
     import numpy as np
     from sklearn.model_selection import StratifiedGroupKFold
 
@@ -186,7 +186,7 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
         if kind == "trees":
             from sklearn.ensemble import GradientBoostingClassifier
 
-            gb = GradientBoostingClassifier(**TREES, random_state=0)
+            gb = GradientBoostingClassifier(**(trees or TREES), random_state=0)
             gb.fit(X[idx], y[idx], sample_weight=weight[idx])
             return _trees(gb, X[idx])
         from sklearn.linear_model import LogisticRegression
@@ -268,6 +268,24 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
           f"cross-validated {table[best_u]}; "
           f"in-sample accuracy {in_sample / len(rows):.4f}; "
           f"model answers not graded correct: {misses}")
+    # the same out-of-fold verdicts by batch: a figure fitted mostly on one batch's writers
+    # says little about another's (tests/data/grading_blind/README.md)
+    from loo_deck import FIRST_BATCH_WRITERS  # beside this script
+
+    for name, keep in (("first batch (writers A-C)", True), ("second batch", False)):
+        idx = [i for i, r in enumerate(rows) if (r.get("writer") in FIRST_BATCH_WRITERS) == keep]
+        if not idx:
+            continue
+        agree = unsure = w2c = 0
+        for p in probs:
+            for i in idx:
+                v = decide_with(final, *ev[i], rules[i], p[i])[0]
+                agree += v == rows[i]["label"]
+                unsure += v == "unsure"
+                w2c += v == "correct" and rows[i]["label"] == "wrong"
+        k = len(idx) * len(probs)
+        print(f"  {name}: n {len(idx)}, accuracy {agree / k:.4f}, unsure {unsure / k:.4f}, "
+              f"wrong->correct {w2c / len(probs):.1f} per pass")
     if errors:
         print_errors(rows, ev, rules, probs, thresholds(base, best_u), evidence)
     if kind == "lr":
@@ -277,7 +295,7 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
     if write:
         data = json.loads(CALIBRATION.read_text(encoding="utf-8"))
         data["model"] = final.to_dict()
-        settings = ({"trees": TREES} if kind == "trees" else {"C": MODEL_C})
+        settings = ({"trees": trees or TREES} if kind == "trees" else {"C": MODEL_C})
         data["model_fitted"] = {
             "on": "tests/data/grading_blind/tune.jsonl + tune2.jsonl",
             "command": "benchmarks/calibrate.py --write",
@@ -344,6 +362,9 @@ def main() -> None:
                          "held-out: the first alone; in-sample: the whole deck")
     ap.add_argument("--errors", action="store_true",
                     help="also print where the out-of-fold verdicts miss (tune answers)")
+    ap.add_argument("--trees", default=None, metavar="N,DEPTH,RATE",
+                    help="try other tree settings than TREES (to choose them; --write "
+                         "records the ones used)")
     args = ap.parse_args()
     from quiz.deck.loader import load_deck
 
@@ -360,7 +381,11 @@ def main() -> None:
         else:
             ecards = cards
         print(f"evidence: {args.evidence}")
-        fit_model(rows, ecards, deck, args.write, args.evidence, args.kind, args.errors)
+        trees = None
+        if args.trees:
+            n, depth, rate = args.trees.split(",")
+            trees = {"n_estimators": int(n), "max_depth": int(depth), "learning_rate": float(rate)}
+        fit_model(rows, ecards, deck, args.write, args.evidence, args.kind, args.errors, trees)
         return
     best = SHIPPED
     best_v, best_s = objective(rows, cards, best, deck)

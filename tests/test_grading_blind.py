@@ -24,6 +24,7 @@ DATA = ROOT / "tests" / "data" / "grading_blind"
 SHA256 = {
     "tune.jsonl": "2d2fcc6ece0076e4ef3b2ad6719f5c605b774d771ec70e38bf8669a6e2b73d9d",
     "tune2.jsonl": "5895a54d7d5f09ddae9727a4275455224f7d6835151ba6131a81b812b2692085",
+    "check.jsonl": "debe2ce7f41bb23d943814ead9f3f444b162132dabea60c79b6767d2df730a80",
     "test.jsonl": "a432c87d5da34cb57a00b7e88087b6c52df385330fed041110afea30cf081191",
 }
 
@@ -70,6 +71,11 @@ def test_blind_set_shape():
     second = {json.loads(x)["writer"]
               for x in (DATA / "tune2.jsonl").read_text(encoding="utf-8").splitlines()}
     assert second and not first & second
+    # the check part: two writers more, on tune cards only, none of them a tune writer
+    check = [json.loads(x) for x in (DATA / "check.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(check) >= 100 and not {r["card"] for r in check} & set(held)
+    assert not {r["writer"] for r in check} & (first | second)
+    assert all(r["writer"] != r["labeller"] for r in check)
 
 
 def test_blind_test_floors(figures):
