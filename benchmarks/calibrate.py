@@ -24,8 +24,8 @@ disagreements: issue 12 wants none). The final model is then fitted on all of tu
 
 The threshold rule (--rule) is kept for grade_reference and as the fallback:
 
-Only the tune part (tests/data/grading_blind/tune.jsonl and tune2.jsonl) is read (the test split stays unread until the
-figures are reported by blind_eval.py). The search is a seeded coordinate ascent over the
+Only the tune part (tests/data/grading_blind/tune.jsonl and tune2.jsonl) is read (the test
+split stays unread until the figures are reported by blind_eval.py). The search is a seeded coordinate ascent over the
 Policy fields below, from the current calibration; its objective rewards agreement with the
 labels, counts an `unsure` grade as half right (it sends the learner to the model answer
 instead of teaching an error), forbids more than 15 % unsure, and charges each wrong answer
@@ -71,7 +71,7 @@ CLASS_WEIGHT = {0: 1.0, 1: 1.0, 2: 0.7}
 CV_REPEATS = 5
 DEV = ROOT / "tests" / "data" / "grading_dev.jsonl"
 DEV_FLOOR = 0.75  # tests/test_grading_devset.py's accuracy floor
-UNSURE_GRID = (0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 1.0)
+UNSURE_GRID = (0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 1.0)
 RULE_DOUBT_GRID = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.0)
 ESSENTIAL_FLOOR = 60.0  # the floor a fitted model starts with, before the choice below
 # The weakest essential point's match score under which `correct` is barred (a line of the

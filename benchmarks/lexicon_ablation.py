@@ -3,14 +3,14 @@
     .venv/bin/python benchmarks/lexicon_ablation.py [--top 15]
 
 For the whole lexicon, no lexicon, and the lexicon less one concept at a time: agreement
-with the labels, unsure share and wrong answers graded correct on tune.jsonl (the test split
-is never read here). A concept whose removal raises agreement is a candidate to drop.
+with the labels, unsure share and wrong answers graded correct on the tune part (tune.jsonl
+and tune2.jsonl, through blind_eval.load; the test and check parts are never read here).
+A concept whose removal raises agreement is a candidate to drop.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -37,8 +37,10 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=15)
     args = ap.parse_args()
     deck = load_deck()
-    path = ROOT / "tests" / "data" / "grading_blind" / "tune.jsonl"
-    rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from blind_eval import load  # beside this script: both batches of the tune part
+
+    rows = load("tune")
     cards = [deck.card(r["card"]) for r in rows]
     full = load_lexicon(shipped_lexicon_path())
     try:
