@@ -62,11 +62,14 @@ from quiz.grading.verdict_model import (  # noqa: E402
 # the model's settings, chosen once by grouped CV on tune (C: inverse L2 strength; a
 # `correct` label weighs less so the model does not buy agreement with wrong->correct)
 MODEL_C = 0.3
-# The trees' settings, chosen on tune's held-out evidence by grouped CV (5 folds by card,
-# 5 shuffles) among seven tried (100 to 400 trees, depth 1 to 3): unsure above p(wrong)
-# 0.1, accuracy 0.754 with 10.9 % unsure and 1.0 wrong answer graded correct per pass,
-# against 0.668 / 15.2 % / 3.4 for the logistic model (argmax alone: 0.829 against 0.786).
-TREES = {"n_estimators": 100, "max_depth": 3, "learning_rate": 0.06}
+# The trees' settings, chosen by this script's own objective at its chosen thresholds
+# (accuracy + unsure / 2 - W2C_COST x wrong->correct, 5 folds by card x 5 shuffles) on both
+# tune batches with the deck of 2026-12-04, among eight tried with --trees (100 to 600
+# trees, depth 1 to 3, rate 0.03 to 0.2): 300 trees of depth 2, objective 0.751, accuracy
+# 0.716, unsure 11.0 %, 2.8 wrong->correct per pass; the earlier 100 of depth 3 (chosen on
+# the first batch alone, 2026-12-02): 0.733, 0.697, 12.9 %, 4.0; the runner-up, 400 of
+# depth 1: 0.746. Depth 3 fitted the first batch's writers better and the second's worse.
+TREES = {"n_estimators": 300, "max_depth": 2, "learning_rate": 0.06}
 CLASS_WEIGHT = {0: 1.0, 1: 1.0, 2: 0.7}
 CV_REPEATS = 5
 DEV = ROOT / "tests" / "data" / "grading_dev.jsonl"
