@@ -25,12 +25,12 @@ disagreements: issue 12 wants none). The final model is then fitted on all of tu
 The threshold rule (--rule) is kept for grade_reference and as the fallback:
 
 Only the tune part (tests/data/grading_blind/tune.jsonl and tune2.jsonl) is read (the test
-split stays unread until the figures are reported by blind_eval.py). The search is a seeded coordinate ascent over the
-Policy fields below, from the current calibration; its objective rewards agreement with the
-labels, counts an `unsure` grade as half right (it sends the learner to the model answer
-instead of teaching an error), forbids more than 15 % unsure, and charges each wrong answer
-graded correct as much as five disagreements, and so each of the deck's own model answers
-that does not grade correct.
+split stays unread until the figures are reported by blind_eval.py). The search is a seeded
+coordinate ascent over the Policy fields below, from the current calibration; its objective
+rewards agreement with the labels, counts an `unsure` grade as half right (it sends the
+learner to the model answer instead of teaching an error), forbids more than 15 % unsure,
+and charges each wrong answer graded correct as much as five disagreements, and so each of
+the deck's own model answers that does not grade correct.
 """
 
 from __future__ import annotations
