@@ -147,8 +147,9 @@ def main() -> None:
     if args.only is not None and args.only not in ("tune", "tune2", "tune3", "check"):
         ap.error("--only takes tune, tune2, tune3 or check (the test part is read with the "
                  "others, never alone)")
-    parts = ((args.only,) if args.only else ("check",) if args.check else ("tune2",) if args.tune2_only
-             else ("tune",) if args.tune_only else ("tune", "test"))
+    parts = ((args.only,) if args.only else ("check",) if args.check
+             else ("tune2",) if args.tune2_only else ("tune",) if args.tune_only
+             else ("tune", "test"))
     res = evaluate(args.deck, parts)
     if args.json:
         print(json.dumps(res, indent=1))
