@@ -24,8 +24,8 @@ disagreements: issue 12 wants none). The final model is then fitted on all of tu
 
 The threshold rule (--rule) is kept for grade_reference and as the fallback:
 
-Only the tune part (tests/data/grading_blind/tune.jsonl and tune2.jsonl) is read (the test
-split stays unread until the figures are reported by blind_eval.py). The search is a seeded
+Only the tune part (blind_eval.TUNE_FILES) is read (the test split
+stays unread until the figures are reported by blind_eval.py). The search is a seeded
 coordinate ascent over the Policy fields below, from the current calibration; its objective
 rewards agreement with the labels, counts an `unsure` grade as half right (it sends the
 learner to the model answer instead of teaching an error), forbids more than 15 % unsure,
@@ -107,7 +107,7 @@ MODEL_MAX_UNSURE = 0.13
 
 
 def load_tune() -> list[dict]:
-    from blind_eval import load  # beside this script: both batches of the tune part
+    from blind_eval import load  # beside this script: the batches of the tune part
 
     return load("tune")
 
@@ -275,7 +275,7 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
     # says little about another's (tests/data/grading_blind/README.md)
     from loo_deck import FIRST_BATCH_WRITERS  # beside this script
 
-    for name, keep in (("first batch (writers A-C)", True), ("second batch", False)):
+    for name, keep in (("first batch (writers A-C)", True), ("later batches", False)):
         idx = [i for i, r in enumerate(rows) if (r.get("writer") in FIRST_BATCH_WRITERS) == keep]
         if not idx:
             continue
@@ -296,11 +296,13 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
             print(f"  {name:20s} " + " ".join(f"{c}={w:+.2f}" for c, w in
                                               zip(CLASSES, row, strict=True)))
     if write:
+        from blind_eval import TUNE_FILES  # beside this script
+
         data = json.loads(CALIBRATION.read_text(encoding="utf-8"))
         data["model"] = final.to_dict()
         settings = ({"trees": trees or TREES} if kind == "trees" else {"C": MODEL_C})
         data["model_fitted"] = {
-            "on": "tests/data/grading_blind/tune.jsonl + tune2.jsonl",
+            "on": "tests/data/grading_blind/" + " + ".join(TUNE_FILES),
             "command": "benchmarks/calibrate.py --write",
             "kind": kind, **settings,
             "class_weight": {CLASSES[k]: v for k, v in CLASS_WEIGHT.items()},
@@ -408,8 +410,10 @@ def main() -> None:
             break
     print("best:", {k: v for k, v in asdict(best).items() if k in GRID}, best_s)
     if args.write:
+        from blind_eval import TUNE_FILES  # beside this script
+
         old = json.loads(CALIBRATION.read_text(encoding="utf-8"))
-        data = {"fitted_on": "tests/data/grading_blind/tune.jsonl + tune2.jsonl",
+        data = {"fitted_on": "tests/data/grading_blind/" + " + ".join(TUNE_FILES),
                 "command": "benchmarks/calibrate.py --write",
                 "tune_figures": {k: round(v, 4) for k, v in best_s.items()},
                 "policy": {k: v for k, v in asdict(best).items() if k in GRID},

@@ -37,10 +37,14 @@ from quiz.deck.model import Card  # noqa: E402
 # its tune part (703ffa6, 2026-12-02): 304c036.
 BASE = "304c036"
 SOURCE_AT = 80.0
-# The deck when the second batch of tune answers (tune2.jsonl, writers D-G) arrived: every
-# phrasing in it was written before anyone read that batch, so only a first-batch answer
-# can be its source; a phrasing added later may come from either batch.
-BATCH2_FROM = "a7c49f0"
+# Each later batch of tune answers, with the commit at which it arrived: every phrasing in
+# the deck at that commit was written before anyone read the batch, so no answer of it (or
+# of a batch after it) can be that phrasing's source. tune2.jsonl (writers E-G) arrived
+# after a7c49f0, tune3.jsonl (writers R, S) at ca927dd.
+LATER_BATCHES = (
+    ("a7c49f0", frozenset({"writer-E", "writer-F", "writer-G"})),
+    ("ca927dd", frozenset({"writer-R", "writer-S"})),
+)
 FIRST_BATCH_WRITERS = frozenset({"writer-A", "writer-B", "writer-C"})
 
 
@@ -62,28 +66,40 @@ def _old_phrasings(card: Card | None) -> set[str]:
             for ps in t.phrasings.values() for p in ps}
 
 
-def sources(rows: list[dict], deck, base, before2=None) -> dict[str, set[str]]:
+def later_decks() -> list[tuple[object, frozenset[str]]]:
+    """The deck at each later batch's arrival, with that batch's writers (LATER_BATCHES)."""
+    return [(deck_at(ref), writers) for ref, writers in LATER_BATCHES]
+
+
+def sources(rows: list[dict], deck, base, later=None) -> dict[str, set[str]]:
     """For each tune answer id, the phrasings (texts) of its card most likely written from it.
-    ``before2``: the deck at BATCH2_FROM, whose phrasings only first-batch answers can source."""
+    ``later``: later_decks(); a phrasing already in the deck when a batch arrived is never
+    sourced to an answer of that batch or of any batch after it."""
     by_card: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_card[r["card"]].append(r)
     base_ids = {c.id for c in base.cards}
-    ids2 = {c.id for c in before2.cards} if before2 is not None else set()
+    later = later or []
+    # per later batch: its deck's phrasings by card, and the writers it and later ones bring
+    arrivals = []
+    for k, (d, _) in enumerate(later):
+        ids = {c.id for c in d.cards}
+        barred = frozenset().union(*(w for _, w in later[k:]))
+        arrivals.append((d, ids, barred))
     out: dict[str, set[str]] = defaultdict(set)
     for cid, answers in by_card.items():
         card = deck.card(cid)
         old = _old_phrasings(base.card(cid) if cid in base_ids else None)
-        early = _old_phrasings(before2.card(cid) if cid in ids2 else None)
-        texts = [(r["id"], default_process(r["answer"])) for r in answers]
-        first = [(rid, a) for (rid, a), r in zip(texts, answers, strict=True)
-                 if r.get("writer") in FIRST_BATCH_WRITERS]
+        then = [(_old_phrasings(d.card(cid) if cid in ids else None), barred)
+                for d, ids, barred in arrivals]
+        texts = [(r["id"], default_process(r["answer"]), r.get("writer")) for r in answers]
         for t in (*card.key_points, *card.misconceptions):
             for ps in t.phrasings.values():
                 for p in ps:
                     if p in old:
                         continue
-                    pool = first if p in early else texts
+                    barred = next((b for present, b in then if p in present), frozenset())
+                    pool = [(rid, a) for rid, a, w in texts if w not in barred]
                     if not pool:
                         continue
                     q = default_process(p)
@@ -121,7 +137,7 @@ def held_out_cards(rows: list[dict], deck=None, base=None) -> list[Card]:
     """Each tune answer's card without the phrasings sourced to that answer."""
     deck = deck if deck is not None else load_deck()
     base = base if base is not None else deck_at(BASE)
-    src = sources(rows, deck, base, deck_at(BATCH2_FROM))
+    src = sources(rows, deck, base, later_decks())
     return [_without(deck.card(r["card"]), src.get(r["id"], set())) for r in rows]
 
 
@@ -150,7 +166,7 @@ def main() -> None:
     rows = load("tune")
     deck = load_deck()
     cards = held_out_cards(rows, deck)
-    src = sources(rows, deck, deck_at(BASE), deck_at(BATCH2_FROM))
+    src = sources(rows, deck, deck_at(BASE), later_decks())
     print(f"phrasings added since {BASE} with a source among tune's answers: "
           f"{sum(len(v) for v in src.values())}, sourced to {len(src)} answers")
     for name, cs in (("in-sample", [deck.card(r["card"]) for r in rows]),
