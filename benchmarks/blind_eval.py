@@ -44,8 +44,8 @@ ORD = {"wrong": 0, "partial": 1, "correct": 2}
 # tune). ``load("tune")`` is both; the test part is test.jsonl alone, unchanged.
 # tune3.jsonl (2026-12-04 evening, writers R and S on the 11 tune cards tune2 left out)
 # landed after the last fit and is not in TUNE_FILES yet: its figure with the grader that
-# never saw it is in benchmarks/README.md (`--only tune3`). The next fit adds it here, and
-# loo_deck.sources then needs its arrival commit, as BATCH2_FROM is for tune2.
+# never saw it is in benchmarks/README.md (`--only tune3`). The next fit adds it here
+# (loo_deck.LATER_BATCHES already has its arrival commit).
 TUNE_FILES = ("tune.jsonl", "tune2.jsonl")
 
 
@@ -147,9 +147,10 @@ def main() -> None:
     if args.only is not None and args.only not in ("tune", "tune2", "tune3", "check"):
         ap.error("--only takes tune, tune2, tune3 or check (the test part is read with the "
                  "others, never alone)")
-    parts = ((args.only,) if args.only else ("check",) if args.check
-             else ("tune2",) if args.tune2_only else ("tune",) if args.tune_only
-             else ("tune", "test"))
+    # --check, --tune2-only and --tune-only are names for --only check / tune2 / tune
+    only = args.only or ("check" if args.check else "tune2" if args.tune2_only
+                         else "tune" if args.tune_only else None)
+    parts = (only,) if only else ("tune", "test")
     res = evaluate(args.deck, parts)
     if args.json:
         print(json.dumps(res, indent=1))

@@ -112,6 +112,13 @@ def load_tune() -> list[dict]:
     return load("tune")
 
 
+def fitted_on() -> str:
+    """The tune files a fit read, as calibration.json records them."""
+    from blind_eval import TUNE_FILES  # beside this script
+
+    return "tests/data/grading_blind/" + " + ".join(TUNE_FILES)
+
+
 def objective(rows, cards, policy: Policy, deck=None) -> tuple[float, dict]:
     agree = unsure = w2c = 0
     # the deck's own model answers must grade correct: a learner who types one and is
@@ -178,6 +185,7 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
     import numpy as np
     from sklearn.model_selection import StratifiedGroupKFold
 
+    trees = trees or TREES
     ev = [grade_evidence(c, r["answer"]) for r, c in zip(rows, cards, strict=True)]
     rules = [decide_evidence(e, SHIPPED)[1] for e, _ in ev]
     X = np.array([features(e, x) for e, x in ev])
@@ -189,7 +197,7 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
         if kind == "trees":
             from sklearn.ensemble import GradientBoostingClassifier
 
-            gb = GradientBoostingClassifier(**(trees or TREES), random_state=0)
+            gb = GradientBoostingClassifier(**trees, random_state=0)
             gb.fit(X[idx], y[idx], sample_weight=weight[idx])
             return _trees(gb, X[idx])
         from sklearn.linear_model import LogisticRegression
@@ -218,12 +226,14 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
     def thresholds(m, ur: tuple[float, float, float]):
         return replace(m, unsure_p_wrong=ur[0], rule_doubt_p_wrong=ur[1], essential_floor=ur[2])
 
-    def score(ur: tuple[float, float, float]):
+    def score(ur: tuple[float, float, float], idx: list[int] | None = None):
+        """Out-of-fold figures at thresholds ``ur``, over all rows or those in ``idx``."""
+        idx = range(len(rows)) if idx is None else idx
         agree = unsure = w2c = 0
         decided: tuple[list[int], list[int]] = ([], [])  # labels, verdicts (for QWK)
         m = thresholds(base, ur)
         for p in probs:
-            for i in range(len(rows)):
+            for i in idx:
                 v, _, _ = decide_with(m, *ev[i], rules[i], p[i])
                 unsure += v == "unsure"
                 agree += v == rows[i]["label"]
@@ -231,7 +241,7 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
                 if v != "unsure":
                     decided[0].append(CLASSES.index(rows[i]["label"]))
                     decided[1].append(CLASSES.index(v))
-        n = len(rows) * len(probs)
+        n = len(idx) * len(probs)
         return {"accuracy": round(agree / n, 4), "unsure": round(unsure / n, 4),
                 "wrong_to_correct": round(w2c / len(probs), 1),
                 "qwk_decided": round(quadratic_weighted_kappa(*decided, len(CLASSES)), 4)}
@@ -277,18 +287,8 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
 
     for name, keep in (("first batch (writers A-C)", True), ("later batches", False)):
         idx = [i for i, r in enumerate(rows) if (r.get("writer") in FIRST_BATCH_WRITERS) == keep]
-        if not idx:
-            continue
-        agree = unsure = w2c = 0
-        for p in probs:
-            for i in idx:
-                v = decide_with(final, *ev[i], rules[i], p[i])[0]
-                agree += v == rows[i]["label"]
-                unsure += v == "unsure"
-                w2c += v == "correct" and rows[i]["label"] == "wrong"
-        k = len(idx) * len(probs)
-        print(f"  {name}: n {len(idx)}, accuracy {agree / k:.4f}, unsure {unsure / k:.4f}, "
-              f"wrong->correct {w2c / len(probs):.1f} per pass")
+        if idx:
+            print(f"  {name}: n {len(idx)}, {score(best_u, idx)}")
     if errors:
         print_errors(rows, ev, rules, probs, thresholds(base, best_u), evidence)
     if kind == "lr":
@@ -296,13 +296,11 @@ def fit_model(rows, cards, deck, write: bool, evidence: str, kind: str,
             print(f"  {name:20s} " + " ".join(f"{c}={w:+.2f}" for c, w in
                                               zip(CLASSES, row, strict=True)))
     if write:
-        from blind_eval import TUNE_FILES  # beside this script
-
         data = json.loads(CALIBRATION.read_text(encoding="utf-8"))
         data["model"] = final.to_dict()
-        settings = ({"trees": trees or TREES} if kind == "trees" else {"C": MODEL_C})
+        settings = ({"trees": trees} if kind == "trees" else {"C": MODEL_C})
         data["model_fitted"] = {
-            "on": "tests/data/grading_blind/" + " + ".join(TUNE_FILES),
+            "on": fitted_on(),
             "command": "benchmarks/calibrate.py --write",
             "kind": kind, **settings,
             "class_weight": {CLASSES[k]: v for k, v in CLASS_WEIGHT.items()},
@@ -410,10 +408,8 @@ def main() -> None:
             break
     print("best:", {k: v for k, v in asdict(best).items() if k in GRID}, best_s)
     if args.write:
-        from blind_eval import TUNE_FILES  # beside this script
-
         old = json.loads(CALIBRATION.read_text(encoding="utf-8"))
-        data = {"fitted_on": "tests/data/grading_blind/" + " + ".join(TUNE_FILES),
+        data = {"fitted_on": fitted_on(),
                 "command": "benchmarks/calibrate.py --write",
                 "tune_figures": {k: round(v, 4) for k, v in best_s.items()},
                 "policy": {k: v for k, v in asdict(best).items() if k in GRID},

@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/lexicon_ablation.py [--top 15]
 
 For the whole lexicon, no lexicon, and the lexicon less one concept at a time: agreement
-with the labels, unsure share and wrong answers graded correct on the tune part (tune.jsonl
-and tune2.jsonl, through blind_eval.load; the test and check parts are never read here).
+with the labels, unsure share and wrong answers graded correct on the tune part
+(blind_eval.TUNE_FILES, through blind_eval.load; the test and check parts are never read).
 A concept whose removal raises agreement is a candidate to drop.
 """
 
@@ -37,8 +37,7 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=15)
     args = ap.parse_args()
     deck = load_deck()
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from blind_eval import load  # beside this script: both batches of the tune part
+    from blind_eval import load  # beside this script: the batches of the tune part
 
     rows = load("tune")
     cards = [deck.card(r["card"]) for r in rows]

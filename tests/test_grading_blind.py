@@ -49,11 +49,17 @@ def test_the_blind_files_are_the_ones_measured():
         assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == digest, name
 
 
+def _rows(*names: str) -> list[dict]:
+    import json
+
+    return [json.loads(x) for name in names
+            for x in (DATA / name).read_text(encoding="utf-8").splitlines()]
+
+
 def test_blind_set_shape():
     import json
 
-    rows = [json.loads(x) for f in ("tune.jsonl", "tune2.jsonl", "test.jsonl")
-            for x in (DATA / f).read_text(encoding="utf-8").splitlines()]
+    rows = _rows("tune.jsonl", "tune2.jsonl", "test.jsonl")
     assert len(rows) >= 600
     per_card: dict[str, int] = {}
     for r in rows:
@@ -64,25 +70,22 @@ def test_blind_set_shape():
     assert all(r["writer"] != r["labeller"] for r in rows)
     held = json.loads((DATA / "split.json").read_text(encoding="utf-8"))["held_out_cards"]
     assert len(held) >= 8
-    test_cards = {json.loads(x)["card"] for x in (DATA / "test.jsonl").read_text().splitlines()}
+    test_cards = {r["card"] for r in _rows("test.jsonl")}
     assert test_cards == set(per_card)  # held-out answers on every card
     # no tune batch has an answer to a held-out card: those cards are test's alone
-    tune_cards = {json.loads(x)["card"] for f in ("tune.jsonl", "tune2.jsonl")
-                  for x in (DATA / f).read_text(encoding="utf-8").splitlines()}
+    tune_cards = {r["card"] for r in _rows("tune.jsonl", "tune2.jsonl")}
     assert not tune_cards & set(held)
     # the second batch's writers are none of the first's: it measures new hands
-    first = {json.loads(x)["writer"] for f in ("tune.jsonl", "test.jsonl")
-             for x in (DATA / f).read_text(encoding="utf-8").splitlines()}
-    second = {json.loads(x)["writer"]
-              for x in (DATA / "tune2.jsonl").read_text(encoding="utf-8").splitlines()}
+    first = {r["writer"] for r in _rows("tune.jsonl", "test.jsonl")}
+    second = {r["writer"] for r in _rows("tune2.jsonl")}
     assert second and not first & second
     # the check part: two writers more, on tune cards only, none of them a tune writer
-    check = [json.loads(x) for x in (DATA / "check.jsonl").read_text(encoding="utf-8").splitlines()]
+    check = _rows("check.jsonl")
     assert len(check) >= 100 and not {r["card"] for r in check} & set(held)
     assert not {r["writer"] for r in check} & (first | second)
     assert all(r["writer"] != r["labeller"] for r in check)
     # the third tune batch (not yet tuned on): two writers more, none seen before
-    third = [json.loads(x) for x in (DATA / "tune3.jsonl").read_text(encoding="utf-8").splitlines()]
+    third = _rows("tune3.jsonl")
     assert len(third) >= 100 and not {r["card"] for r in third} & set(held)
     assert not {r["writer"] for r in third} & (first | second | {r["writer"] for r in check})
     assert all(r["writer"] != r["labeller"] for r in third)
