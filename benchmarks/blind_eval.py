@@ -43,10 +43,9 @@ ORD = {"wrong": 0, "partial": 1, "correct": 2}
 # test part) and tune2.jsonl (2026-12-04, writers E-G on 32 of the tune cards, all of it
 # tune). ``load("tune")`` is both; the test part is test.jsonl alone, unchanged.
 # tune3.jsonl (2026-12-04 evening, writers R and S on the 11 tune cards tune2 left out)
-# landed after the last fit and is not in TUNE_FILES yet: its figure with the grader that
-# never saw it is in benchmarks/README.md (`--only tune3`). The next fit adds it here
-# (loo_deck.LATER_BATCHES already has its arrival commit).
-TUNE_FILES = ("tune.jsonl", "tune2.jsonl")
+# joined the tune part on 2026-12-04 (session 29), after its figure with the grader that
+# never saw it was recorded in benchmarks/README.md (`--only tune3`).
+TUNE_FILES = ("tune.jsonl", "tune2.jsonl", "tune3.jsonl")
 
 
 def load(part: str) -> list[dict]:
