@@ -126,6 +126,22 @@ def test_a_sentence_restating_a_misconception_comes_close_to_it():
     assert wrong.misconception_similarity >= 90 > plain.misconception_similarity
 
 
+def test_list_numbers_are_not_sentences_the_model_compares():
+    # "1." split off a sentence "1", which partial_ratio put at 100 against any misconception
+    # with a 1 in it ("pruning 90 percent ... 10x"): every numbered answer looked false
+    from quiz.deck.loader import load_deck
+    from quiz.grading.grade import grade_evidence
+
+    card = load_deck().card("mobile-performance-optimization")
+    assert any("10" in p for m in card.misconceptions for ps in m.phrasings.values() for p in ps)
+    steps = ["Quantize the model to int8 with PT2E.", "Export it and lower to XNNPACK.",
+             "Set the thread count to the big cores."]
+    numbered = grade_evidence(card, "\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1)))[1]
+    plain = grade_evidence(card, "\n".join(steps))[1]
+    assert numbered.misconception_similarity == plain.misconception_similarity < 90
+    assert numbered.sentences == plain.sentences == 3
+
+
 def test_negation_cues_and_absolute_words_are_counted():
     x = _extras("It never needs a backend. It always runs on every phone, no need to test.")
     assert x.sentences == 2 and x.negation_cues >= 1 and x.markers >= 3

@@ -159,6 +159,15 @@ def _list_false_items(answer: str, texts: ModelTexts) -> int:
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?!\w)")
+# A piece with fewer letters than this is a list marker ("1." splits off "1"), not a
+# sentence: partial_ratio put "1" at 100 against any misconception with a "1" in it
+# ("快 10 倍"), so every numbered answer looked like a misconception to the verdict model.
+_SENTENCE_LETTERS = 2
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+
+
+def _says_something(processed: str) -> bool:
+    return len(_NOT_LETTER.sub("", processed)) >= _SENTENCE_LETTERS
 
 
 def _sentence_around(text: str, span: tuple[int, int]) -> str:
@@ -425,7 +434,7 @@ def evaluate(
     elif wants_extras:
         # the essential points' scores; a card that marks none: every point's
         sentences = [p for s in _SENTENCE_END.split(answer) if s.strip()
-                     and (p := default_process(s))]
+                     and (p := default_process(s)) and _says_something(p)]
         essential_scores = ([s for t, s in zip(matcher.points, scores, strict=True)
                              if t.essential] if n_ess else scores)
         extras = Extras(
