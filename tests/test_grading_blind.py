@@ -1,16 +1,15 @@
 """Floors on the blind set (tests/data/grading_blind/): answers nobody on the project wrote.
 
 Figures of the grader with its verdict model and the phrasings tuned on tune
-(benchmarks/README.md, `benchmarks/blind_eval.py`), test split, read 16 (2026-12-04 19:38
-UTC, after the model was refitted on both tune batches): accuracy 0.706 (decided 0.791),
-QWK 0.674, unsure 10.7 %, 3 wrong answers graded correct; held-out cards 0.659, held-out
-answers 0.742. (Read 15: 0.758, 0.717, 5.9 %, 6; read 14: 0.768, 0.699, 4.8 %, 5;
-read 13: 0.761, 0.702, 5.2 %, 4; read 11: 0.740, 0.653, 5.5 %, 7;
+(benchmarks/README.md, `benchmarks/blind_eval.py`), test split, read 17 (2026-12-04 21:12
+UTC, after the model was refitted on all three tune batches): accuracy 0.716 (decided 0.812),
+QWK 0.694, unsure 11.8 %, 3 wrong answers graded correct; held-out cards 0.667, held-out
+answers 0.755. (Read 16: 0.706, 0.674, 10.7 %, 3; read 15: 0.758, 0.717, 5.9 %, 6; read 14:
+0.768, 0.699, 4.8 %, 5; read 13: 0.761, 0.702, 5.2 %, 4; read 11: 0.740, 0.653, 5.5 %, 7;
 2026-12-02 20:35: 0.637, 0.455, 8.7 %, 7; the threshold rule before the model: 0.509,
 QWK 0.408, 12.5 %, 7.) Read 16 gave accuracy and QWK for fewer wrong answers graded correct
-and more `unsure`, the trade calibrate.py's objective (fixed before the read) makes: by that
-objective it is better than read 15 on the test part as on the check part
-(benchmarks/README.md says so, and what it cost).
+and more `unsure`, the trade calibrate.py's objective (fixed before the read) makes; read 17
+kept that trade and gained on every part (benchmarks/README.md).
 The targets of issue 12 (0.85 / 0.85 / 0 / 15 %) are NOT met; these floors only keep a
 regression from passing unseen. The test files' hashes pin them: an edit shows.
 """
@@ -93,19 +92,19 @@ def test_blind_set_shape():
 
 def test_blind_test_floors(figures):
     t = figures["test"]
-    # read 16 (2026-12-04, benchmarks/README.md): 0.706, QWK 0.674, unsure 10.7 %, 3;
-    # held-out cards 0.659, held-out answers 0.742. Floors a little under: a regression fails;
-    # wrong->correct may not climb back to read 15's 6, which the refit was made to cut.
+    # read 17 (2026-12-04, benchmarks/README.md): 0.716, QWK 0.694, unsure 11.8 %, 3;
+    # held-out cards 0.667, held-out answers 0.755. Floors a little under: a regression fails;
+    # wrong->correct may not climb back to read 15's 6, which the refits were made to cut.
     # Each floor is checked as a bare boolean, so a failure names the floor and not the
     # figure: the test part is read as aggregates by benchmarks/blind_eval.py only, and a
     # failing test in someone's batch must not become a read (read 10 was one).
     floors = {
-        "accuracy >= 0.69": t["all"]["accuracy"] >= 0.69,
-        "QWK >= 0.65": t["all"]["qwk"] >= 0.65,
+        "accuracy >= 0.70": t["all"]["accuracy"] >= 0.70,
+        "QWK >= 0.67": t["all"]["qwk"] >= 0.67,
         "unsure <= 0.15": t["all"]["unsure"] <= 0.15,
         "wrong->correct <= 4": t["all"]["wrong_to_correct"] <= 4,
-        "held-out cards accuracy >= 0.64": t["held_out_cards"]["accuracy"] >= 0.64,
-        "held-out answers accuracy >= 0.72": t["held_out_answers"]["accuracy"] >= 0.72,
+        "held-out cards accuracy >= 0.65": t["held_out_cards"]["accuracy"] >= 0.65,
+        "held-out answers accuracy >= 0.73": t["held_out_answers"]["accuracy"] >= 0.73,
     }
     failed = sorted(name for name, ok in floors.items() if not ok)
     assert not failed, "blind test floors not met: " + "; ".join(failed)
