@@ -29,6 +29,7 @@ SHA256 = {
     "tune2.jsonl": "5895a54d7d5f09ddae9727a4275455224f7d6835151ba6131a81b812b2692085",
     "check.jsonl": "debe2ce7f41bb23d943814ead9f3f444b162132dabea60c79b6767d2df730a80",
     "tune3.jsonl": "e8e33775ea58398f0fc0a2bd1192fdfcdfa71399647be1bd86cee7816874a2d1",
+    "tune4.jsonl": "eb85200136fc7da4fda854b72864b538367a29c4e10325551f2ad5b93500bcc3",
     "test.jsonl": "a432c87d5da34cb57a00b7e88087b6c52df385330fed041110afea30cf081191",
 }
 
@@ -83,11 +84,15 @@ def test_blind_set_shape():
     assert len(check) >= 100 and not {r["card"] for r in check} & set(held)
     assert not {r["writer"] for r in check} & (first | second)
     assert all(r["writer"] != r["labeller"] for r in check)
-    # the third tune batch (not yet tuned on): two writers more, none seen before
-    third = _rows("tune3.jsonl")
-    assert len(third) >= 100 and not {r["card"] for r in third} & set(held)
-    assert not {r["writer"] for r in third} & (first | second | {r["writer"] for r in check})
-    assert all(r["writer"] != r["labeller"] for r in third)
+    # the third and fourth tune batches: two writers more each, none seen before
+    seen = first | second | {r["writer"] for r in check}
+    for name in ("tune3.jsonl", "tune4.jsonl"):
+        batch = _rows(name)
+        assert len(batch) >= 100 and not {r["card"] for r in batch} & set(held), name
+        writers = {r["writer"] for r in batch}
+        assert len(writers) == 2 and not writers & seen, name
+        assert all(r["writer"] != r["labeller"] for r in batch), name
+        seen |= writers
 
 
 def test_blind_test_floors(figures):
