@@ -44,8 +44,9 @@ ORD = {"wrong": 0, "partial": 1, "correct": 2}
 # tune). ``load("tune")`` is both; the test part is test.jsonl alone, unchanged.
 # tune3.jsonl (2026-12-04 evening, writers R and S on the 11 tune cards tune2 left out)
 # joined the tune part on 2026-12-04 (session 29), after its figure with the grader that
-# never saw it was recorded in benchmarks/README.md (`--only tune3`).
-TUNE_FILES = ("tune.jsonl", "tune2.jsonl", "tune3.jsonl")
+# never saw it was recorded in benchmarks/README.md (`--only tune3`); tune4.jsonl (writers T
+# and W) joined it the same way, after its first figure (`--only tune4`).
+TUNE_FILES = ("tune.jsonl", "tune2.jsonl", "tune3.jsonl", "tune4.jsonl")
 
 
 def load(part: str) -> list[dict]:

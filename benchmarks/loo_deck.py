@@ -40,10 +40,11 @@ SOURCE_AT = 80.0
 # Each later batch of tune answers, with the commit at which it arrived: every phrasing in
 # the deck at that commit was written before anyone read the batch, so no answer of it (or
 # of a batch after it) can be that phrasing's source. tune2.jsonl (writers E-G) arrived
-# after a7c49f0, tune3.jsonl (writers R, S) at ca927dd.
+# after a7c49f0, tune3.jsonl (writers R, S) at ca927dd, tune4.jsonl (writers T, W) at 13f4407.
 LATER_BATCHES = (
     ("a7c49f0", frozenset({"writer-E", "writer-F", "writer-G"})),
     ("ca927dd", frozenset({"writer-R", "writer-S"})),
+    ("13f4407", frozenset({"writer-T", "writer-W"})),
 )
 FIRST_BATCH_WRITERS = frozenset({"writer-A", "writer-B", "writer-C"})
 
