@@ -144,8 +144,8 @@ def main() -> None:
                     help="figures of tests/data/grading_blind/NAME.jsonl alone (tune3: the "
                          "third batch, landed before anything was tuned on it)")
     args = ap.parse_args()
-    if args.only is not None and args.only not in ("tune", "tune2", "tune3", "tune4", "check"):
-        ap.error("--only takes tune, tune2, tune3, tune4 or check (the test part is read with the "
+    if args.only is not None and args.only not in ("tune", "tune2", "tune3", "tune4", "tune5", "check"):
+        ap.error("--only takes tune, tune2, tune3, tune4, tune5 or check (the test part is read with the "
                  "others, never alone)")
     # --check, --tune2-only and --tune-only are names for --only check / tune2 / tune
     only = args.only or ("check" if args.check else "tune2" if args.tune2_only
