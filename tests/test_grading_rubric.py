@@ -128,6 +128,20 @@ def test_near_matches_are_partly_said_not_missed(deck):
         assert label not in missed_part
 
 
+def test_a_stated_misconception_is_not_partly_said_of_the_point_it_denies(deck):
+    # "默认只用单线程" half-matches the point "默认就是多线程" inside the misconception's
+    # own span: the feedback called the point partly said, praising the false clause
+    card = deck.card("mobile-multithreading")
+    g = grade(card, "PyTorch Mobile 默认只用单线程推理，所以要自己开线程池。")
+    hit = next(m for m in g.misconceptions if m.id == "single-thread-default")
+    point = next(p for p in g.key_points if p.id == "intra-op-default")
+    assert not point.found and point.score > 35  # a partial match, inside the hit
+    assert point.span[0] < hit.span[1] and hit.span[0] < point.span[1]
+    label = next(k for k in card.key_points if k.id == "intra-op-default").phrasings["zh"][0]
+    assert "部分提到" not in g.feedback or label not in g.feedback.split("部分提到")[1].split("。")[0]
+    assert label in g.feedback.split("遗漏：")[1].split("。")[0]
+
+
 @pytest.mark.parametrize("answer", ["TorchScript, .ptl, lite interpreter, bytecode",
                                     "_save_for_lite_interpreter、.ptl、optimize_for_mobile、"
                                     "TorchScript"])

@@ -42,6 +42,14 @@ _TEXT = {
 }
 
 
+def _inside_misconception(p: PointResult, hits: tuple[MisconceptionHit, ...]) -> bool:
+    """Whether most of the point's matched span lies in a misconception hit's span."""
+    if not p.span:
+        return False
+    a, b = p.span
+    return any(m.span and 2 * (min(b, m.span[1]) - max(a, m.span[0])) >= b - a for m in hits)
+
+
 def compose(verdict: str, lang: str, points: tuple[PointResult, ...], labels: dict[str, str],
             misconceptions: tuple[MisconceptionHit, ...], flags: tuple[str, ...],
             claims: tuple[str, ...] = (), partly_at: float = 35.0,
@@ -50,6 +58,8 @@ def compose(verdict: str, lang: str, points: tuple[PointResult, ...], labels: di
 
     A point matched only in part (between ``partly_at`` and found) is "partly said", not
     "missed": the answer did say something of it, and calling it missed reads as wrong.
+    Unless that part is a misconception the answer states ("默认只用单线程" half-matches
+    "默认就是多线程"): crediting it as partly said would praise the false clause.
     """
     t = _TEXT.get(lang, _TEXT["en"])
     out = [t[verdict]]
@@ -63,7 +73,7 @@ def compose(verdict: str, lang: str, points: tuple[PointResult, ...], labels: di
                 found += 1
             elif p.negated:
                 negated.append(labels.get(p.id, p.id))
-            elif p.score > partly_at:
+            elif p.score > partly_at and not _inside_misconception(p, misconceptions):
                 partly.append(labels.get(p.id, p.id))
             else:
                 missed.append(labels.get(p.id, p.id))
