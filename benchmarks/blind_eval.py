@@ -47,6 +47,8 @@ ORD = {"wrong": 0, "partial": 1, "correct": 2}
 # never saw it was recorded in benchmarks/README.md (`--only tune3`); tune4.jsonl (writers T
 # and W) joined it the same way, after its first figure (`--only tune4`).
 TUNE_FILES = ("tune.jsonl", "tune2.jsonl", "tune3.jsonl", "tune4.jsonl")
+# What --only reads alone: the tune part, each batch, and the check part; never test.
+ONLY = ("tune", "tune2", "tune3", "tune4", "tune5", "check")
 
 
 def load(part: str) -> list[dict]:
@@ -140,13 +142,11 @@ def main() -> None:
     ap.add_argument("--check", action="store_true",
                     help="figures of the check part (check.jsonl) only: aggregates, never "
                          "tuned on")
-    ap.add_argument("--only", default=None, metavar="NAME",
-                    help="figures of tests/data/grading_blind/NAME.jsonl alone (tune3: the "
-                         "third batch, landed before anything was tuned on it)")
+    ap.add_argument("--only", default=None, metavar="NAME", choices=ONLY,
+                    help="figures of tests/data/grading_blind/NAME.jsonl alone (a batch's first "
+                         "read, before anything is tuned on it); the test part is read with the "
+                         "others, never alone")
     args = ap.parse_args()
-    if args.only is not None and args.only not in ("tune", "tune2", "tune3", "tune4", "tune5", "check"):
-        ap.error("--only takes tune, tune2, tune3, tune4, tune5 or check (the test part is read with the "
-                 "others, never alone)")
     # --check, --tune2-only and --tune-only are names for --only check / tune2 / tune
     only = args.only or ("check" if args.check else "tune2" if args.tune2_only
                          else "tune" if args.tune_only else None)
