@@ -128,6 +128,18 @@ def test_near_matches_are_partly_said_not_missed(deck):
         assert label not in missed_part
 
 
+def test_exporting_on_the_desktop_is_not_read_as_exporting_on_the_phone(deck):
+    # found in the app: "端侧运行时，用 TorchScript 导出" matched the shared misconception's
+    # "端上运行时负责导出" at 96 across the comma, and a right answer was graded wrong
+    g = grade(deck.card("pytorch-mobile-overview"),
+              "PyTorch Mobile 是早期的端侧运行时，用 TorchScript 导出 .ptl 由 lite interpreter "
+              "执行；现在已不再积极维护，官方推荐迁移到 ExecuTorch。")
+    assert "mobile-can-export" not in [m.id for m in g.misconceptions]
+    assert g.verdict in ("correct", "partial", "unsure")
+    wrong = grade(deck.card("pytorch-mobile-overview"), "PyTorch Mobile 可以在手机上导出模型。")
+    assert "mobile-can-export" in [m.id for m in wrong.misconceptions]
+
+
 def test_a_stated_misconception_is_not_partly_said_of_the_point_it_denies(deck):
     # "默认只用单线程" half-matches the point "默认就是多线程" inside the misconception's
     # own span: the feedback called the point partly said, praising the false clause
