@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
+from pathlib import Path
+
 import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture(scope="session")
+def benchmark():
+    """Imports a script of benchmarks/ by name (they import each other from beside
+    themselves, so the folder is on sys.path only while one is imported)."""
+    def load(name: str):
+        sys.path.insert(0, str(BENCHMARKS))
+        try:
+            return importlib.import_module(name)
+        finally:
+            sys.path.pop(0)
+    return load
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,6 @@ regression from passing unseen. The test files' hashes pin them: an edit shows.
 from __future__ import annotations
 
 import hashlib
-import sys
 from pathlib import Path
 
 import pytest
@@ -38,13 +37,8 @@ SHA256 = {
 
 
 @pytest.fixture(scope="module")
-def figures():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import blind_eval
-    finally:
-        sys.path.pop(0)
-    return blind_eval.evaluate()
+def figures(benchmark):
+    return benchmark("blind_eval").evaluate()
 
 
 def test_the_blind_files_are_the_ones_measured():

@@ -7,29 +7,15 @@ or the held-out figures would punish the deck for answers it never saw.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
-
 
 class _NoCards:
     cards: tuple = ()
 
 
-def _sources():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import loo_deck
-    finally:
-        sys.path.pop(0)
-    return loo_deck.sources
-
-
-def test_a_phrasing_is_sourced_only_to_answers_that_came_before_it():
+def test_a_phrasing_is_sourced_only_to_answers_that_came_before_it(benchmark):
     from quiz.deck.loader import load_deck
 
-    sources = _sources()
+    sources = benchmark("loo_deck").sources
     deck = load_deck()
     card = deck.card("mobile-multithreading")
     phrasing = card.key_points[0].phrasings["en"][0]
