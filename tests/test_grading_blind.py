@@ -4,7 +4,8 @@ Figures of the grader with its verdict model and the phrasings tuned on tune
 (benchmarks/README.md, `benchmarks/blind_eval.py`), test split, read 19 (2026-12-04 21:53
 UTC, after the model was refitted on all four tune batches): accuracy 0.709 (decided 0.807),
 QWK 0.642, unsure 12.1 %, 3 wrong answers graded correct; held-out cards 0.659 (QWK 0.569),
-held-out answers 0.748. (Read 18: 0.713, 0.691, 11.8 %, 3; read 17: 0.716, 0.694, 11.8 %, 3;
+held-out answers 0.748; read 20 (22:15, after one more deck phrasing was dropped) gave the
+same figures. (Read 18: 0.713, 0.691, 11.8 %, 3; read 17: 0.716, 0.694, 11.8 %, 3;
 read 16: 0.706, 0.674, 10.7 %, 3; read 15: 0.758, 0.717, 5.9 %, 6; read 14: 0.768, 0.699,
 4.8 %, 5; read 13: 0.761, 0.702, 5.2 %, 4; read 11: 0.740, 0.653, 5.5 %, 7; 2026-12-02 20:35:
 0.637, 0.455, 8.7 %, 7; the threshold rule before the model: 0.509, QWK 0.408, 12.5 %, 7.)
