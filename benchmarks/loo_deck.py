@@ -45,6 +45,7 @@ LATER_BATCHES = (
     ("a7c49f0", frozenset({"writer-E", "writer-F", "writer-G"})),
     ("ca927dd", frozenset({"writer-R", "writer-S"})),
     ("13f4407", frozenset({"writer-T", "writer-W"})),
+    ("5104d0a", frozenset({"writer-H", "writer-J"})),
 )
 FIRST_BATCH_WRITERS = frozenset({"writer-A", "writer-B", "writer-C"})
 
