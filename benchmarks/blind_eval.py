@@ -49,7 +49,7 @@ ORD = {"wrong": 0, "partial": 1, "correct": 2}
 # and J) after its own (`--only tune5`, read once with the grader tuned on tune4).
 TUNE_FILES = ("tune.jsonl", "tune2.jsonl", "tune3.jsonl", "tune4.jsonl", "tune5.jsonl")
 # What --only reads alone: the tune part, each batch, and the check part; never test.
-ONLY = ("tune", "tune2", "tune3", "tune4", "tune5", "check")
+ONLY = ("tune", "tune2", "tune3", "tune4", "tune5", "tune6", "check")
 
 
 def load(part: str) -> list[dict]:

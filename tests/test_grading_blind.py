@@ -33,6 +33,7 @@ SHA256 = {
     "tune3.jsonl": "e8e33775ea58398f0fc0a2bd1192fdfcdfa71399647be1bd86cee7816874a2d1",
     "tune4.jsonl": "eb85200136fc7da4fda854b72864b538367a29c4e10325551f2ad5b93500bcc3",
     "tune5.jsonl": "17abdc41a57d5f1081811e7197988b6bd9617ff255ead019afe43803ed748fa6",
+    "tune6.jsonl": "c4c8429a77dbdd2bfee50c2097465c3ca5da2a855a7643ec5b705c6a7381342f",
     "test.jsonl": "a432c87d5da34cb57a00b7e88087b6c52df385330fed041110afea30cf081191",
 }
 
@@ -82,9 +83,9 @@ def test_blind_set_shape():
     assert len(check) >= 100 and not {r["card"] for r in check} & set(held)
     assert not {r["writer"] for r in check} & (first | second)
     assert all(r["writer"] != r["labeller"] for r in check)
-    # the third, fourth and fifth tune batches: two writers more each, none seen before
+    # the third to sixth tune batches: two writers more each, none seen before
     seen = first | second | {r["writer"] for r in check}
-    for name in ("tune3.jsonl", "tune4.jsonl", "tune5.jsonl"):
+    for name in ("tune3.jsonl", "tune4.jsonl", "tune5.jsonl", "tune6.jsonl"):
         batch = _rows(name)
         assert len(batch) >= 100 and not {r["card"] for r in batch} & set(held), name
         writers = {r["writer"] for r in batch}
