@@ -46,8 +46,10 @@ ORD = {"wrong": 0, "partial": 1, "correct": 2}
 # joined the tune part on 2026-12-04 (session 29), after its figure with the grader that
 # never saw it was recorded in benchmarks/README.md (`--only tune3`); tune4.jsonl (writers T
 # and W) joined it the same way, after its first figure (`--only tune4`), and tune5.jsonl (writers H
-# and J) after its own (`--only tune5`, read once with the grader tuned on tune4).
-TUNE_FILES = ("tune.jsonl", "tune2.jsonl", "tune3.jsonl", "tune4.jsonl", "tune5.jsonl")
+# and J) after its own (`--only tune5`, read once with the grader tuned on tune4); tune6.jsonl
+# (writers K and L) after its first read (`--only tune6`, 2026-12-05, read 20's grader).
+TUNE_FILES = ("tune.jsonl", "tune2.jsonl", "tune3.jsonl", "tune4.jsonl", "tune5.jsonl",
+              "tune6.jsonl")
 # What --only reads alone: the tune part, each batch, and the check part; never test.
 ONLY = ("tune", "tune2", "tune3", "tune4", "tune5", "tune6", "check")
 

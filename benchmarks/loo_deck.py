@@ -46,6 +46,7 @@ LATER_BATCHES = (
     ("ca927dd", frozenset({"writer-R", "writer-S"})),
     ("13f4407", frozenset({"writer-T", "writer-W"})),
     ("5104d0a", frozenset({"writer-H", "writer-J"})),
+    ("c7d50fb", frozenset({"writer-K", "writer-L"})),
 )
 FIRST_BATCH_WRITERS = frozenset({"writer-A", "writer-B", "writer-C"})
 
