@@ -236,6 +236,15 @@ def test_keyword_list_caps_at_partial():
     assert zh.verdict == "partial" and "keyword-list" in zh.flags
 
 
+def test_terse_statements_between_commas_are_no_keyword_list():
+    # each piece says something about its term (its particles and stop words show it), as
+    # labellers read such answers; the same terms bare stay a list
+    stated = "TorchScript的模型，存为.ptl，在手机上加载"
+    assert "keyword-list" not in grade(FORMATS, stated).flags
+    bare = "TorchScript、.ptl、LiteModuleLoader、forward"
+    assert "keyword-list" in grade(FORMATS, bare).flags
+
+
 def test_misconception_pulls_a_correct_sounding_answer_down():
     good = ("It is multithreaded by default with an intra-op thread pool, set it with "
             "torch.set_num_threads; more threads is not always faster.")
