@@ -1,7 +1,7 @@
 """Measure the grader on the blind set: answers written by people who never saw the cards.
 
     .venv/bin/python benchmarks/blind_eval.py                 # tune and test, aggregates
-    .venv/bin/python benchmarks/blind_eval.py --show          # + every mis-graded TUNE answer
+    .venv/bin/python benchmarks/blind_eval.py --show          # tune figures + every mis-graded TUNE answer
     .venv/bin/python benchmarks/blind_eval.py --json          # figures as JSON (for tests)
     .venv/bin/python benchmarks/blind_eval.py --tune2-only    # the second tune batch alone
     .venv/bin/python benchmarks/blind_eval.py --check         # the check part, aggregates
@@ -137,7 +137,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--deck", default=None)
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--show", action="store_true", help="list mis-graded TUNE answers")
+    ap.add_argument("--show", action="store_true",
+                    help="tune figures and every mis-graded TUNE answer (no test figures)")
     ap.add_argument("--tune-only", action="store_true",
                     help="figures of the tune part only (while tuning: the test part unread)")
     ap.add_argument("--tune2-only", action="store_true",
@@ -151,8 +152,10 @@ def main() -> None:
                          "others, never alone")
     args = ap.parse_args()
     # --check, --tune2-only and --tune-only are names for --only check / tune2 / tune
+    # --show is a tuning tool: it reads tune alone, so listing misses never prints (and
+    # never lets anyone glance at) a test figure between the planned test reads
     only = args.only or ("check" if args.check else "tune2" if args.tune2_only
-                         else "tune" if args.tune_only else None)
+                         else "tune" if args.tune_only or args.show else None)
     parts = (only,) if only else ("tune", "test")
     res = evaluate(args.deck, parts)
     if args.json:
