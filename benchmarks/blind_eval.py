@@ -1,7 +1,7 @@
 """Measure the grader on the blind set: answers written by people who never saw the cards.
 
     .venv/bin/python benchmarks/blind_eval.py                 # tune and test, aggregates
-    .venv/bin/python benchmarks/blind_eval.py --show          # tune figures + every mis-graded TUNE answer
+    .venv/bin/python benchmarks/blind_eval.py --show          # tune: figures and every miss
     .venv/bin/python benchmarks/blind_eval.py --json          # figures as JSON (for tests)
     .venv/bin/python benchmarks/blind_eval.py --tune2-only    # the second tune batch alone
     .venv/bin/python benchmarks/blind_eval.py --check         # the check part, aggregates
